@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Booking.Core.Data.EntityConfigurations;
+
+internal sealed class BookingRecordEntityTypeConfiguration : IEntityTypeConfiguration<BookingRecord>
+{
+    public void Configure(EntityTypeBuilder<BookingRecord> builder)
+    {
+        builder.ToTable("bookings");
+        builder.HasKey(b => b.Id);
+        builder.Property(b => b.Id).ValueGeneratedNever();
+        builder.Property(b => b.CustomerId).HasMaxLength(200);
+        builder.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(b => b.Reason).HasMaxLength(64);
+        builder.Property(b => b.CallbackUrl).HasMaxLength(2048);
+        builder.Property(b => b.Version).IsConcurrencyToken();
+        builder.HasOne<Showtime>().WithMany().HasForeignKey(b => b.ShowtimeId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(b => new { b.Status, b.HoldExpiresAt });
+        builder.HasIndex(b => b.ShowtimeId);
+        builder.HasIndex(b => b.CustomerId);
+        // Small by design: only rows whose events have not gone out yet are in it.
+        builder.HasIndex(b => b.UpdatedAt).HasDatabaseName("ix_bookings_unpublished").HasFilter("published_version < version");
+    }
+}

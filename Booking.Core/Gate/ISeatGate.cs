@@ -1,0 +1,31 @@
+namespace Booking.Core.Gate;
+
+/// <summary>
+/// The fast first check in front of the database: a lock per seat, owned by a booking. It only turns away requests
+/// for seats that are already taken; the database stays the truth, so a gate that forgot everything costs speed,
+/// never correctness.
+/// </summary>
+public interface ISeatGate
+{
+    /// <summary>
+    /// Locks every seat for <paramref name="owner"/> for <paramref name="ttl"/>, or none of them. Seats already
+    /// locked by the same owner count as free (a retried request passes again).
+    /// </summary>
+    /// <returns>The seats locked by someone else; empty when the lock was taken.</returns>
+    Task<IReadOnlyList<string>> TryHoldAsync(Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner, TimeSpan ttl);
+
+    /// <summary>Removes the locks of these seats that <paramref name="owner"/> still owns; others stay.</summary>
+    Task ReleaseAsync(Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner);
+
+    /// <summary>
+    /// Makes the locks of sold seats permanent (no TTL) for <paramref name="owner"/>, taking over a missing or lapsed
+    /// key, so the herd for sold seats keeps ending at the gate.
+    /// </summary>
+    Task MarkSoldAsync(Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner);
+
+    /// <summary>
+    /// Writes locks as the database says they are (used to rebuild the gate), overwriting what is there.
+    /// A null <see cref="GateLock.Ttl"/> means sold: the lock never lapses.
+    /// </summary>
+    Task RestoreAsync(IReadOnlyList<GateLock> locks);
+}

@@ -1,0 +1,27 @@
+namespace Booking.Core.Partitioning;
+
+/// <summary>
+/// Maps a showtime to its partition queue. The hash is FNV-1a over the id's bytes: stable across processes, runtimes
+/// and machines (unlike <see cref="object.GetHashCode"/>), so every ingress and worker agrees.
+/// </summary>
+public static class ShowtimePartitions
+{
+    public const string QueuePrefix = "booking-partition-";
+
+    public static int PartitionOf(Guid showtimeId, int partitions)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        showtimeId.TryWriteBytes(bytes);
+        var hash = 2166136261u;
+        foreach (var b in bytes)
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+
+    public static string QueueName(int partition) => QueuePrefix + partition;
+
+    public static string QueueFor(Guid showtimeId, int partitions) => QueueName(PartitionOf(showtimeId, partitions));
+}

@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using Booking.Contracts;
+using Booking.Core;
+using Booking.Core.Bookings;
+using Booking.Core.Data;
+using Booking.Core.Messaging;
+using Booking.Core.Partitioning;
+using Booking.Ingress.Holds;
+using Booking.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Booking.Ingress.Apis;
+
+/// <summary>
+/// <c>/api/bookings/{id}</c>: read (owner or admin), confirm and cancel (owner). Anyone else gets 404, so booking ids
+/// reveal nothing. Confirm and cancel go through the showtime's partition queue like holds.
+/// </summary>
+public static class BookingsApi
+{
+    public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
+        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a booking (owner or admin)");
+        api.MapPost("/{id:guid}/confirm", ConfirmAsync).WithSummary("Buy the held seats (owner)");
+        api.MapDelete("/{id:guid}", CancelAsync).WithSummary("Cancel a hold and free its seats (owner)");
+        return app;
+    }
+
+    private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(
+        Guid id, ClaimsPrincipal user, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)
+    {
+        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+        var view = booking is not null
+            ? BookingView.From(booking)
+            : await pending.FindAsync(id, cancellationToken) is { } command ? BookingView.Pending(command) : null;
+        return view is not null && (view.CustomerId == user.CustomerId() || user.IsInRole(Roles.Admin))
+            ? TypedResults.Ok(view)
+            : BookingNotFound(id);
+    }
+
+    private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> ConfirmAsync(
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        SendForHeldAsync(id, user, http, db, sender, options, cancellationToken,
+            booking => new ConfirmBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
+
+    private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> CancelAsync(
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        SendForHeldAsync(id, user, http, db, sender, options, cancellationToken,
+            booking => new CancelBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
+
+    /// <summary>
+    /// Sends a confirm or cancel for the caller's own held booking. A booking not yet applied, or already final,
+    /// gets 409 with its status: only a held booking can be confirmed or cancelled.
+    /// </summary>
+    private static async Task<Results<Accepted<BookingView>, ProblemHttpResult>> SendForHeldAsync(
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
+    {
+        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+        if (booking is null || booking.CustomerId != user.CustomerId())
+        {
+            return BookingNotFound(id);
+        }
+
+        if (booking.Status != BookingStatus.Held)
+        {
+            return TypedResults.Problem(
+                $"The booking is {StatusNames.Of(booking.Status)}; only a held booking can be confirmed or cancelled.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Booking not held",
+                extensions: new Dictionary<string, object?> { ["status"] = StatusNames.Of(booking.Status) });
+        }
+
+        try
+        {
+            var endpoint = await sender.GetSendEndpoint(
+                PartitionAddresses.For(ShowtimePartitions.PartitionOf(booking.ShowtimeId, options.Value.Partitions)));
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await endpoint.Send(command(booking), timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return HoldsApi.ServiceUnavailable(http);
+        }
+
+        var statusUrl = $"/api/bookings/{id}";
+        return TypedResults.Accepted(statusUrl, BookingView.From(booking));
+    }
+
+    private static ProblemHttpResult BookingNotFound(Guid id) =>
+        TypedResults.Problem($"Booking {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Booking not found");
+}

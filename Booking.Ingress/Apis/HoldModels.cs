@@ -1,0 +1,49 @@
+using Booking.Core;
+
+namespace Booking.Ingress.Apis;
+
+/// <summary>A hold request: the seats, all or none, and where to POST status changes.</summary>
+/// <param name="Seats">Seat ids such as <c>A1</c>.</param>
+/// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, or nothing.</param>
+public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl)
+{
+    /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
+    public IReadOnlyList<string> NormalizedSeats => [.. (Seats ?? []).Select(s => (s ?? "").Trim().ToUpperInvariant())];
+
+    /// <summary>What is wrong with the request apart from the showtime's own seats; empty when nothing is.</summary>
+    public Dictionary<string, string[]> Validate(BookingOptions options)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var seats = NormalizedSeats;
+        if (seats.Count == 0)
+        {
+            errors["seats"] = ["seats must list at least one seat."];
+        }
+        else if (seats.Count > options.MaxSeatsPerBooking)
+        {
+            errors["seats"] = [$"seats may list at most {options.MaxSeatsPerBooking} seats."];
+        }
+        else if (seats.Any(string.IsNullOrEmpty))
+        {
+            errors["seats"] = ["seat ids must not be empty."];
+        }
+        else if (seats.GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToList() is { Count: > 0 } repeated)
+        {
+            errors["seats"] = [$"seats must not repeat; repeated: {string.Join(", ", repeated)}."];
+        }
+
+        if (CallbackUrl is not null &&
+            (!Uri.TryCreate(CallbackUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
+        {
+            errors["callbackUrl"] = ["callbackUrl must be an absolute http or https URL."];
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>The answer to an accepted hold request.</summary>
+/// <param name="BookingId">The new booking's id.</param>
+/// <param name="Status">Always <c>pending</c>: the worker decides the outcome.</param>
+/// <param name="StatusUrl">Where to read the booking.</param>
+public sealed record HoldAcceptedResponse(Guid BookingId, string Status, string StatusUrl);

@@ -1,0 +1,153 @@
+using System.Security.Claims;
+using Booking.Contracts;
+using Booking.Core;
+using Booking.Core.Gate;
+using Booking.Core.Messaging;
+using Booking.Core.Partitioning;
+using Booking.Ingress.Holds;
+using Booking.Ingress.Showtimes;
+using Booking.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Booking.Ingress.Apis;
+
+/// <summary>
+/// <c>POST /api/showtimes/{id}/holds</c>: the herd's door. Validates against the cached layout, asks the gate in one
+/// round trip (taken seats end here with 409), sends the command to the showtime's partition queue and answers 202.
+/// </summary>
+public static class HoldsApi
+{
+    /// <summary>How long a send may wait for the broker before the request is refused with 503.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
+    public static IEndpointRouteBuilder MapHoldsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/showtimes/{id:guid}/holds", HoldAsync)
+            .WithTags("Bookings")
+            .WithSummary("Ask to hold seats; the outcome arrives on the booking")
+            .RequireAuthorization();
+        return app;
+    }
+
+    private static async Task<Results<Accepted<HoldAcceptedResponse>, ValidationProblem, ProblemHttpResult>> HoldAsync(
+        Guid id,
+        HoldRequest request,
+        HttpContext http,
+        ClaimsPrincipal user,
+        ShowtimeLayouts layouts,
+        ISeatGate gate,
+        ISendEndpointProvider sender,
+        PendingBookings pending,
+        IOptions<BookingOptions> options,
+        TimeProvider clock,
+        ILogger<HoldRequest> logger,
+        CancellationToken cancellationToken)
+    {
+        var errors = request.Validate(options.Value);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var layout = await layouts.FindAsync(id, cancellationToken);
+        if (layout is null)
+        {
+            return ShowtimesApi.ShowtimeNotFound(id);
+        }
+
+        var seats = request.NormalizedSeats;
+        if (seats.Where(s => !layout.SeatIds.Contains(s)).ToList() is { Count: > 0 } unknown)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["seats"] = [$"These seats do not exist in this showtime: {string.Join(", ", unknown)}."],
+            });
+        }
+
+        var command = new RequestSeatHold(
+            Guid.CreateVersion7(), id, user.CustomerId(), seats, request.CallbackUrl, clock.GetUtcNow());
+        var gateTtl = TimeSpan.FromSeconds(layout.HoldSeconds + options.Value.GateSlackSeconds);
+        var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
+        if (conflicts.Count > 0)
+        {
+            return TypedResults.Problem(
+                "Some of the seats are already held or sold.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Seats taken",
+                extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(SendTimeout);
+            var endpoint = await sender.GetSendEndpoint(
+                PartitionAddresses.For(ShowtimePartitions.PartitionOf(id, options.Value.Partitions)));
+            var remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
+            await endpoint.Send(command, timeout.Token);
+            await remembered;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not accepted, so nothing may stay half-done: the gate keys of this request are freed.
+            logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
+            await ReleaseQuietlyAsync(gate, command, logger);
+            return ServiceUnavailable(http);
+        }
+
+        var statusUrl = $"/api/bookings/{command.BookingId}";
+        return TypedResults.Accepted(statusUrl, new HoldAcceptedResponse(command.BookingId, "pending", statusUrl));
+    }
+
+    /// <summary>Asks the gate; when Redis is down the request goes on to the worker, which has the truth.</summary>
+    private static async Task<IReadOnlyList<string>> TryGateAsync(ISeatGate gate, RequestSeatHold command, TimeSpan ttl, ILogger logger)
+    {
+        try
+        {
+            return await gate.TryHoldAsync(command.ShowtimeId, command.SeatIds, command.BookingId, ttl);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Seat gate unavailable; passing hold {BookingId} to the worker unchecked", command.BookingId);
+            return [];
+        }
+    }
+
+    private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger)
+    {
+        try
+        {
+            await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not free the gate keys of refused hold {BookingId}; they lapse with their TTL", command.BookingId);
+        }
+    }
+
+    /// <summary>The pending record only serves status reads; failing to write it must not refuse the request.</summary>
+    private static async Task RememberQuietlyAsync(PendingBookings pending, RequestSeatHold command, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pending.RememberAsync(command, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not record pending hold {BookingId}", command.BookingId);
+        }
+    }
+
+    internal static ProblemHttpResult ServiceUnavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(
+            "The booking queue is unavailable; nothing was accepted. Try again shortly.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Try again later",
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+    }
+}

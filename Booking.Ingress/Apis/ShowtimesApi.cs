@@ -1,0 +1,135 @@
+using Booking.Core;
+using Booking.Core.Bookings;
+using Booking.Core.Data;
+using Booking.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Booking.Ingress.Apis;
+
+/// <summary><c>/api/showtimes</c>: create (admin), list, read, and the seat map (anyone).</summary>
+public static class ShowtimesApi
+{
+    public static IEndpointRouteBuilder MapShowtimesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/showtimes").WithTags("Showtimes");
+        api.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin)
+            .WithSummary("Create a showtime and its seats (admin)");
+        api.MapGet("/", ListAsync).WithSummary("List showtimes with seat counts by status");
+        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a showtime");
+        api.MapGet("/{id:guid}/seats", GetSeatsAsync).WithSummary("Read a showtime's seat map");
+        return app;
+    }
+
+    private static async Task<Results<Created<ShowtimeResponse>, ValidationProblem>> CreateAsync(
+        CreateShowtimeRequest request, BookingDbContext db, IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = request.Validate(options.Value);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var showtime = new Showtime
+        {
+            Id = Guid.CreateVersion7(),
+            Movie = request.Movie!.Trim(),
+            Auditorium = request.Auditorium!.Trim(),
+            StartsAt = request.StartsAt!.Value.UtcDateTime,
+            HoldSeconds = request.HoldSeconds ?? options.Value.DefaultHoldSeconds,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        foreach (var row in request.Rows!)
+        {
+            var label = row.Row!.ToUpperInvariant();
+            for (var number = 1; number <= row.Seats; number++)
+            {
+                showtime.Seats.Add(new Seat { SeatId = $"{label}{number}", Row = label, Number = number, Status = SeatStatus.Available });
+            }
+        }
+
+        db.Showtimes.Add(showtime);
+        await db.SaveChangesAsync(cancellationToken);
+        var counts = new SeatCounts(showtime.Seats.Count, 0, 0);
+        return TypedResults.Created($"/api/showtimes/{showtime.Id}", ToResponse(showtime, counts));
+    }
+
+    private static async Task<Ok<List<ShowtimeResponse>>> ListAsync(BookingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var showtimes = await db.Showtimes.AsNoTracking().OrderBy(s => s.StartsAt).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+        var counts = await CountSeatsAsync(db, clock, null, cancellationToken);
+        return TypedResults.Ok(showtimes.Select(s => ToResponse(s, counts.GetValueOrDefault(s.Id, new SeatCounts(0, 0, 0)))).ToList());
+    }
+
+    private static async Task<Results<Ok<ShowtimeResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, BookingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var showtime = await db.Showtimes.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (showtime is null)
+        {
+            return ShowtimeNotFound(id);
+        }
+
+        var counts = await CountSeatsAsync(db, clock, id, cancellationToken);
+        return TypedResults.Ok(ToResponse(showtime, counts.GetValueOrDefault(id, new SeatCounts(0, 0, 0))));
+    }
+
+    private static async Task<Results<Ok<SeatMapResponse>, ProblemHttpResult>> GetSeatsAsync(
+        Guid id, HttpContext http, BookingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        // One statement, so the version and the seats are one snapshot.
+        var showtime = await db.Showtimes.AsNoTracking().Include(s => s.Seats).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (showtime is null)
+        {
+            return ShowtimeNotFound(id);
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var seats = showtime.Seats
+            .OrderBy(s => s.Row.Length).ThenBy(s => s.Row, StringComparer.Ordinal).ThenBy(s => s.Number)
+            .Select(s => new SeatResponse(s.SeatId, s.Row, s.Number, StatusNames.Of(VisibleStatus(s, now))))
+            .ToList();
+        http.Response.Headers.ETag = $"\"{showtime.Version}\"";
+        return TypedResults.Ok(new SeatMapResponse(showtime.Id, showtime.Version, seats));
+    }
+
+    internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>
+        TypedResults.Problem($"Showtime {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Showtime not found");
+
+    /// <summary>A held seat whose hold lapsed is free for the next buyer, so it shows as available.</summary>
+    private static SeatStatus VisibleStatus(Seat seat, DateTime now) =>
+        seat.Status == SeatStatus.Held && seat.HoldExpiresAt <= now ? SeatStatus.Available : seat.Status;
+
+    private static async Task<Dictionary<Guid, SeatCounts>> CountSeatsAsync(
+        BookingDbContext db, TimeProvider clock, Guid? showtimeId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var seats = db.Seats.AsNoTracking();
+        if (showtimeId is { } id)
+        {
+            seats = seats.Where(s => s.ShowtimeId == id);
+        }
+
+        var rows = await seats
+            .GroupBy(s => s.ShowtimeId)
+            .Select(g => new
+            {
+                ShowtimeId = g.Key,
+                Held = g.Count(s => s.Status == SeatStatus.Held && s.HoldExpiresAt > now),
+                Sold = g.Count(s => s.Status == SeatStatus.Sold),
+                Total = g.Count(),
+            })
+            .ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.ShowtimeId, r => new SeatCounts(r.Total - r.Held - r.Sold, r.Held, r.Sold));
+    }
+
+    private static ShowtimeResponse ToResponse(Showtime showtime, SeatCounts counts) => new(
+        showtime.Id,
+        showtime.Movie,
+        showtime.Auditorium,
+        new DateTimeOffset(DateTime.SpecifyKind(showtime.StartsAt, DateTimeKind.Utc)),
+        showtime.HoldSeconds,
+        counts.Available + counts.Held + counts.Sold,
+        counts);
+}

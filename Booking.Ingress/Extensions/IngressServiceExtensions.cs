@@ -1,0 +1,57 @@
+using Booking.Core;
+using Booking.Core.Gate;
+using Booking.Ingress.Apis;
+using Booking.Ingress.Holds;
+using Booking.Ingress.Showtimes;
+using Booking.ServiceDefaults;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Scalar.AspNetCore;
+using StackExchange.Redis;
+
+namespace Booking.Ingress.Extensions;
+
+/// <summary>Registers and maps the public HTTP API.</summary>
+public static class IngressServiceExtensions
+{
+    /// <summary>
+    /// Adds the API's services: authentication, the showtime layout cache, the pending-booking store (Redis when
+    /// configured, memory otherwise) and the OpenAPI document. The database, gate and bus are added by the host.
+    /// </summary>
+    public static IHostApplicationBuilder AddIngressServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddBookingOptions();
+        builder.AddBookingAuthentication();
+        builder.Services.AddMemoryCache();
+        builder.Services.AddSingleton<ShowtimeLayouts>();
+        builder.Services.AddSingleton<PendingBookings>();
+        if (builder.AddRedisConnection())
+        {
+            builder.Services.AddStackExchangeRedisCache(_ => { });
+            builder.Services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>(
+                (cache, redis) => cache.ConnectionMultiplexerFactory = () => Task.FromResult(redis));
+        }
+        else
+        {
+            builder.Services.AddDistributedMemoryCache();
+        }
+
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Maps the API, the development token endpoint (where allowed) and, in development, the API reference.</summary>
+    public static WebApplication MapIngressApi(this WebApplication app)
+    {
+        app.MapShowtimesApi();
+        app.MapHoldsApi();
+        app.MapBookingsApi();
+        app.MapDevTokens();
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app;
+    }
+}

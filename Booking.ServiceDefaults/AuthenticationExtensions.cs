@@ -1,0 +1,64 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Booking.ServiceDefaults;
+
+/// <summary>JWT bearer authentication shared by every HTTP-facing service.</summary>
+public static class AuthenticationExtensions
+{
+    /// <summary>
+    /// Validates HMAC-signed JWTs from the <c>Auth</c> section. <c>sub</c> is the customer id and <c>role</c> claims
+    /// are roles. The token may also come as the <c>access_token</c> query parameter on hub paths, because browsers
+    /// cannot set headers on WebSocket requests.
+    /// </summary>
+    public static IHostApplicationBuilder AddBookingAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthOptions>>((jwt, auth) =>
+            {
+                jwt.MapInboundClaims = false;
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Value.Issuer,
+                    ValidAudience = auth.Value.Audience,
+                    IssuerSigningKey = SigningKey(auth.Value),
+                    NameClaimType = "sub",
+                    RoleClaimType = "role",
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"];
+                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+                        {
+                            context.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    /// <summary>The customer id of an authenticated caller: the token's <c>sub</c>.</summary>
+    public static string CustomerId(this ClaimsPrincipal user) =>
+        user.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no sub claim.");
+
+    internal static SymmetricSecurityKey SigningKey(AuthOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
+}

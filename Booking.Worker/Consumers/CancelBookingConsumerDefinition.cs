@@ -1,0 +1,14 @@
+using MassTransit;
+
+namespace Booking.Worker.Consumers;
+
+/// <summary>Retry of <see cref="CancelBookingConsumer"/>.</summary>
+public sealed class CancelBookingConsumerDefinition : ConsumerDefinition<CancelBookingConsumer>
+{
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        IConsumerConfigurator<CancelBookingConsumer> consumerConfigurator,
+        IRegistrationContext context) =>
+        consumerConfigurator.UseMessageRetry(retry => retry.Exponential(
+            5, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)));
+}

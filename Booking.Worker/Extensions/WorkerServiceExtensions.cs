@@ -1,0 +1,47 @@
+using Booking.Core;
+using Booking.Worker.Consumers;
+using Booking.Worker.Holds;
+using Booking.Worker.Partitions;
+using Booking.Worker.Publishing;
+using Booking.Worker.Sweeping;
+using MassTransit;
+
+namespace Booking.Worker.Extensions;
+
+/// <summary>Registers the worker role: partition consumers, sweepers and callbacks.</summary>
+public static class WorkerServiceExtensions
+{
+    /// <summary>
+    /// Adds the worker's services. The database, gate and bus are added by the host (see Program.cs), so one process
+    /// can host several roles on one of each.
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkerServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddBookingOptions();
+        builder.Services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddScoped<HoldBatch>();
+        builder.Services.AddScoped<WriteRetry>();
+        builder.Services.AddScoped<OutcomePublisher>();
+        builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddSingleton<PartitionEndpoints>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionEndpoints>());
+        builder.Services.AddSingleton<ExpiredHoldSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ExpiredHoldSweeper>());
+        builder.Services.AddSingleton<UnpublishedChangeSweeper>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UnpublishedChangeSweeper>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the partition consumers without endpoints of their own: <see cref="PartitionEndpoints"/> attaches
+    /// them to the partition queues this worker wins.
+    /// </summary>
+    public static void AddWorkerConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<RequestSeatHoldConsumer, RequestSeatHoldConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<ConfirmBookingConsumer, ConfirmBookingConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<CancelBookingConsumer, CancelBookingConsumerDefinition>().ExcludeFromConfigureEndpoints();
+    }
+}

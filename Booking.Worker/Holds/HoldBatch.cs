@@ -1,0 +1,108 @@
+using Booking.Contracts;
+using Booking.Core.Bookings;
+using Booking.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Booking.Worker.Holds;
+
+/// <summary>
+/// Applies many hold requests in one transaction, in arrival order, each to its own exact outcome: all its seats
+/// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever.
+/// </summary>
+public sealed class HoldBatch(BookingDbContext db, TimeProvider clock)
+{
+    /// <summary>
+    /// Applies <paramref name="commands"/> and saves. Returns every booking whose latest change must be published:
+    /// the new ones, holds that lapsed and were expired on the way, and ones that already existed (a redelivery
+    /// publishes the stored outcome again rather than applying twice).
+    /// </summary>
+    /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
+    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<RequestSeatHold> commands, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var pending = commands.DistinctBy(c => c.BookingId).ToList();
+        var ids = pending.Select(c => c.BookingId).ToList();
+        var existing = await db.Bookings.Where(b => ids.Contains(b.Id)).ToListAsync(cancellationToken);
+        var changed = new List<BookingRecord>(existing);
+        pending.RemoveAll(c => existing.Any(b => b.Id == c.BookingId));
+        if (pending.Count == 0)
+        {
+            return changed;
+        }
+
+        var showtimeIds = pending.Select(c => c.ShowtimeId).Distinct().ToList();
+        var seatIds = pending.SelectMany(c => c.SeatIds).Distinct().ToList();
+        var showtimes = await db.Showtimes.Where(s => showtimeIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var seats = (await db.Seats
+                .Where(s => showtimeIds.Contains(s.ShowtimeId) && seatIds.Contains(s.SeatId))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(s => (s.ShowtimeId, s.SeatId));
+        var lapsed = await LoadLapsedHoldsAsync(seats.Values, now, cancellationToken);
+
+        foreach (var command in pending)
+        {
+            var booking = NewBooking(command, now);
+            db.Bookings.Add(booking);
+            changed.Add(booking);
+
+            var requested = command.SeatIds.Select(seatId => seats.GetValueOrDefault((command.ShowtimeId, seatId))).ToList();
+            if (!showtimes.TryGetValue(command.ShowtimeId, out var showtime) || requested.Any(s => s is null || !s.IsFreeAt(now)))
+            {
+                BookingTransitions.Reject(booking, RejectionReasons.SeatsTaken, now);
+                continue;
+            }
+
+            // A lapsed hold ends as expired first, in full, so its booking and all its seats agree.
+            foreach (var seat in requested)
+            {
+                if (seat!.BookingId is { } owner && lapsed.Remove(owner, out var expired))
+                {
+                    BookingTransitions.End(expired.Booking, BookingStatus.Expired, null, showtime, expired.Seats, now);
+                    changed.Add(expired.Booking);
+                }
+            }
+
+            BookingTransitions.Hold(booking, showtime, requested!, now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return changed;
+    }
+
+    private static BookingRecord NewBooking(RequestSeatHold command, DateTime now) => new()
+    {
+        Id = command.BookingId,
+        ShowtimeId = command.ShowtimeId,
+        CustomerId = command.CustomerId,
+        SeatIds = [.. command.SeatIds],
+        CallbackUrl = command.CallbackUrl,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>The still-held bookings behind requested seats whose hold has lapsed, with all their seats.</summary>
+    private async Task<Dictionary<Guid, (BookingRecord Booking, List<Seat> Seats)>> LoadLapsedHoldsAsync(
+        IEnumerable<Seat> requestedSeats, DateTime now, CancellationToken cancellationToken)
+    {
+        var owners = requestedSeats
+            .Where(s => s.Status == SeatStatus.Held && s.HoldExpiresAt <= now && s.BookingId is not null)
+            .Select(s => s.BookingId!.Value)
+            .Distinct()
+            .ToList();
+        if (owners.Count == 0)
+        {
+            return [];
+        }
+
+        var bookings = await db.Bookings
+            .Where(b => owners.Contains(b.Id) && b.Status == BookingStatus.Held)
+            .ToListAsync(cancellationToken);
+        // Already-tracked seats come back as the same instances, so changes through either reference agree.
+        var ownedSeats = await db.Seats
+            .Where(s => s.BookingId != null && owners.Contains(s.BookingId.Value))
+            .ToListAsync(cancellationToken);
+        return bookings.ToDictionary(
+            b => b.Id,
+            b => (b, ownedSeats.Where(s => s.BookingId == b.Id).ToList()));
+    }
+}

@@ -1,0 +1,31 @@
+using Booking.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Booking.Worker.Holds;
+
+/// <summary>
+/// Runs a read-decide-write step again when another writer got there first (a version check failed, or the same
+/// booking was inserted by a redelivery racing this one). Each attempt starts from a clean context, so the decision
+/// is made again on fresh rows: a stale write is never applied.
+/// </summary>
+public sealed class WriteRetry(BookingDbContext db, ILogger<WriteRetry> logger)
+{
+    private const int MaxAttempts = 8;
+
+    public async Task<T> RunAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await step();
+            }
+            catch (DbUpdateException ex) when (attempt < MaxAttempts)
+            {
+                logger.LogDebug(ex, "Write conflict on attempt {Attempt}; deciding again", attempt);
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Booking.Core;
+using Booking.Core.Partitioning;
+using Booking.Worker.Consumers;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Booking.Worker.Partitions;
+
+/// <summary>
+/// Attaches this worker to the partition queues it wins by <see cref="RendezvousAssignment"/> among the live workers
+/// and detaches from the rest, re-scoring on every heartbeat. Each queue has single active consumer on, which is the
+/// fence: even while two workers both believe they own a partition during a hand-over, the broker delivers to one.
+/// On RabbitMQ 3.10 a later consumer only becomes active when the first leaves, so spreading is done here; the same
+/// scores could be given as consumer priorities on RabbitMQ 4.0+ quorum queues.
+/// </summary>
+public sealed class PartitionEndpoints(
+    IReceiveEndpointConnector connector,
+    WorkerRegistry registry,
+    IOptions<BookingOptions> booking,
+    IOptions<PartitionOptions> options,
+    ILogger<PartitionEndpoints> logger) : BackgroundService
+{
+    private readonly Dictionary<int, HostReceiveEndpointHandle> _attached = [];
+
+    /// <summary>The partitions this worker consumes now.</summary>
+    public IReadOnlyCollection<int> Attached
+    {
+        get
+        {
+            lock (_attached)
+            {
+                return [.. _attached.Keys.Order()];
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workerId = options.Value.WorkerId;
+        var ttl = TimeSpan.FromSeconds(options.Value.WorkerTtlSeconds);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
+        do
+        {
+            try
+            {
+                var live = await registry.HeartbeatAsync(workerId, ttl);
+                await RebalanceAsync(RendezvousAssignment.PartitionsOf(workerId, live, booking.Value.Partitions), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Without the registry the worker keeps what it has; with nothing yet it takes every partition,
+                // and single active consumer keeps that safe.
+                logger.LogWarning(ex, "Worker registry unavailable; keeping {Count} partitions", _attached.Count);
+                if (_attached.Count == 0)
+                {
+                    await RebalanceAsync(Enumerable.Range(0, booking.Value.Partitions).ToHashSet(), stoppingToken);
+                }
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await registry.LeaveAsync(options.Value.WorkerId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken)
+            .ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private async Task RebalanceAsync(IReadOnlySet<int> wanted, CancellationToken cancellationToken)
+    {
+        int[] toDetach;
+        lock (_attached)
+        {
+            toDetach = [.. _attached.Keys.Where(p => !wanted.Contains(p))];
+        }
+
+        foreach (var partition in toDetach)
+        {
+            HostReceiveEndpointHandle handle;
+            lock (_attached)
+            {
+                handle = _attached[partition];
+                _attached.Remove(partition);
+            }
+
+            await handle.StopAsync(cancellationToken);
+            logger.LogInformation("Detached from partition {Partition}", partition);
+        }
+
+        foreach (var partition in wanted.Where(p => !_attached.ContainsKey(p)).Order())
+        {
+            var handle = connector.ConnectReceiveEndpoint(ShowtimePartitions.QueueName(partition), (context, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SingleActiveConsumer = true;
+                }
+
+                endpoint.PrefetchCount = options.Value.PrefetchCount;
+                endpoint.ConfigureConsumer<RequestSeatHoldConsumer>(context);
+                endpoint.ConfigureConsumer<ConfirmBookingConsumer>(context);
+                endpoint.ConfigureConsumer<CancelBookingConsumer>(context);
+            });
+            await handle.Ready.WaitAsync(cancellationToken);
+            lock (_attached)
+            {
+                _attached[partition] = handle;
+            }
+
+            logger.LogInformation("Attached to partition {Partition}", partition);
+        }
+    }
+}

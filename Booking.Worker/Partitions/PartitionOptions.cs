@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Booking.Worker.Partitions;
+
+/// <summary>The <c>Worker:Partitions</c> section: how workers share the partition queues.</summary>
+public sealed class PartitionOptions
+{
+    public const string Section = "Worker:Partitions";
+
+    /// <summary>This worker's name among the live workers; unique per process by default.</summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..^24];
+
+    /// <summary>How often a worker renews its heartbeat and re-scores the partitions.</summary>
+    [Range(0.1, 60)]
+    public double HeartbeatSeconds { get; set; } = 1;
+
+    /// <summary>How long a silent worker counts as alive; its partitions move to others after this.</summary>
+    [Range(0.5, 300)]
+    public double WorkerTtlSeconds { get; set; } = 4;
+
+    /// <summary>Messages fetched ahead per partition; at least the hold batch size.</summary>
+    [Range(1, 10000)]
+    public int PrefetchCount { get; set; } = 200;
+}

@@ -1,0 +1,68 @@
+using Booking.Core.Bookings;
+using Booking.Core.Data;
+using Booking.Core.Gate;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Booking.Worker.Publishing;
+
+/// <summary>
+/// What follows a committed booking change: its events are published, the row is marked published, and the gate is
+/// told (sold seats stay locked, freed seats are unlocked). A crash before the mark leaves the row unpublished, and
+/// the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes it again: at-least-once.
+/// </summary>
+public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimeProvider clock, ILogger<OutcomePublisher> logger)
+{
+    public async Task PublishAsync(IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var publishes = new List<Task>(changed.Count * 2);
+        foreach (var booking in changed)
+        {
+            publishes.Add(publisher.Publish(BookingEvents.StatusChanged(booking, now), cancellationToken));
+            if (BookingEvents.SeatsChanged(booking) is { } seatsChanged)
+            {
+                publishes.Add(publisher.Publish(seatsChanged, cancellationToken));
+            }
+        }
+
+        await Task.WhenAll(publishes);
+
+        foreach (var group in changed.GroupBy(b => b.Version))
+        {
+            var version = group.Key;
+            var ids = group.Select(b => b.Id).ToList();
+            // Only the version that was published is marked: a newer change still waits for its own publish.
+            await db.Bookings
+                .Where(b => ids.Contains(b.Id) && b.Version == version && b.PublishedVersion < version)
+                .ExecuteUpdateAsync(set => set.SetProperty(b => b.PublishedVersion, version), cancellationToken);
+        }
+
+        await UpdateGateAsync(changed);
+    }
+
+    private async Task UpdateGateAsync(IReadOnlyCollection<BookingRecord> changed)
+    {
+        try
+        {
+            // Commands to one connection are pipelined, so these run as about one round trip.
+            await Task.WhenAll(changed.Select(booking => booking.Status switch
+            {
+                BookingStatus.Confirmed => gate.MarkSoldAsync(booking.ShowtimeId, booking.SeatIds, booking.Id),
+                BookingStatus.Rejected or BookingStatus.Cancelled or BookingStatus.Expired =>
+                    gate.ReleaseAsync(booking.ShowtimeId, booking.SeatIds, booking.Id),
+                _ => Task.CompletedTask,
+            }));
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // The gate only saves work; the database already has the truth. A rebuild restores the gate.
+            logger.LogWarning(ex, "Could not update the seat gate after {Count} booking changes", changed.Count);
+        }
+    }
+}
