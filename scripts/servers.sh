@@ -143,12 +143,14 @@ wait_gone() {
 }
 
 # run a command as an OS user from /, with a clean environment (extra VAR=VALUE args first)
-as_user() {
+as_user() { (as_user_exec "$@"); }
+# same, replacing the current (sub)shell: `as_user_exec ... &` leaves no bash process behind
+as_user_exec() {
   local user=$1; shift
   local envs=()
   while [ $# -gt 0 ] && [[ $1 == *=* ]] && [[ $1 != -* ]]; do envs+=("$1"); shift; done
-  (cd / && env -i PATH="$SAFE_PATH" LANG=C.UTF-8 LC_ALL=C.UTF-8 "${envs[@]}" \
-    setpriv --reuid="$user" --regid="$user" --init-groups -- "$@")
+  cd / && exec env -i PATH="$SAFE_PATH" LANG=C.UTF-8 LC_ALL=C.UTF-8 "${envs[@]}" \
+    setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"
 }
 
 log_tail() {
@@ -329,7 +331,7 @@ EOF
 
   # our own epmd on a private port, in its own session, so `down` can stop exactly it
   rm -f "$r/epmd.pid" "$r/wrapper.pid" "$r/rabbit.pid"
-  as_user rabbitmq "${RABBIT_ENV[@]}" setsid bash -c 'echo $$ >"$1"; exec epmd -port "$2" -address 127.0.0.1' \
+  as_user_exec rabbitmq "${RABBIT_ENV[@]}" setsid bash -c 'echo $$ >"$1"; exec epmd -port "$2" -address 127.0.0.1' \
     _ "$r/epmd.pid.tmp" "$epmd" >"$r/log/epmd.log" 2>&1 </dev/null &
   for ((i = 0; i < 100; i++)); do port_answers "$epmd" && break; sleep 0.1; done
   mv -f "$r/epmd.pid.tmp" "$r/epmd.pid" 2>/dev/null || true
@@ -340,7 +342,7 @@ EOF
   fi
 
   # the broker: wrapper script (pid in wrapper.pid) -> beam.smp (pid in rabbit.pid)
-  as_user rabbitmq "${RABBIT_ENV[@]}" setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' \
+  as_user_exec rabbitmq "${RABBIT_ENV[@]}" setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' \
     _ "$r/wrapper.pid.tmp" "$RABBIT_LIB/rabbitmq-server" >"$r/log/startup.log" 2>&1 </dev/null &
   for ((i = 0; i < 50; i++)); do [ -s "$r/wrapper.pid.tmp" ] && break; sleep 0.1; done
   mv -f "$r/wrapper.pid.tmp" "$r/wrapper.pid" 2>/dev/null || true

@@ -35,13 +35,24 @@ cleanup() {
   if [ "${CI:-}" = true ]; then dotnet build-server shutdown >/dev/null 2>&1 || true; fi
   rm -rf "$WORK"
 }
+DOTNET_PID=
+on_signal() {
+  trap - INT TERM
+  echo "test.sh: interrupted, stopping" >&2
+  if [ -n "$DOTNET_PID" ]; then
+    kill -TERM "$DOTNET_PID" 2>/dev/null
+    wait "$DOTNET_PID" 2>/dev/null
+  fi
+  exit "$1"
+}
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
 
 summary_fail() {   # summary_fail MESSAGE: give up before any test ran
   echo "test.sh: $*" >&2
   cleanup
+  trap - EXIT
   echo "0 passed, 1 failed"
   exit 1
 }
@@ -76,9 +87,17 @@ else
 fi
 
 echo "test.sh: dotnet test Booking.slnx -c Release ${trx_args[*]} --results-directory $RESULTS $*"
-dotnet test Booking.slnx -c Release "${trx_args[@]}" --results-directory "$RESULTS" "$@" </dev/null 2>&1 |
-  tee "$WORK/dotnet-test.log"
-test_rc=${PIPESTATUS[0]}
+# dotnet runs in the background (output shown and logged through tee) so that INT/TERM reach the
+# trap at once; the trap stops dotnet, then the servers.
+mkfifo "$WORK/out.fifo"
+tee "$WORK/dotnet-test.log" <"$WORK/out.fifo" &
+TEE_PID=$!
+dotnet test Booking.slnx -c Release "${trx_args[@]}" --results-directory "$RESULTS" "$@" </dev/null >"$WORK/out.fifo" 2>&1 &
+DOTNET_PID=$!
+wait "$DOTNET_PID"
+test_rc=$?
+DOTNET_PID=
+wait "$TEE_PID"
 # compiler/MSBuild errors ("file(1,2): error CS0029: ..."), counted once per distinct message
 build_errors=$(grep -E ': error [A-Z]+[0-9]+:' "$WORK/dotnet-test.log" | sort -u | wc -l)
 
@@ -103,10 +122,10 @@ function finish_file(   bad) {
   } else {
     bad = (outcome == "Failed" || outcome == "Error" || outcome == "Aborted" || outcome == "Timeout" || outcome == "Disconnected")
     if (bad && file_failed == 0)
-      { crashed++; printf "CRASHED\t%s\t%s\n", file, (reason != "" ? reason : "test run outcome " outcome " with no failed test") }
+      { crashed++; printf "CRASHED\t%s\t%s\n", file, (reason != "" ? reason : err_text != "" ? err_text : "test run outcome " outcome " with no failed test") }
   }
 }
-FNR == 1 { finish_file(); file = FILENAME; outcome = ""; have_counters = 0; file_failed = 0; reason = "" }
+FNR == 1 { finish_file(); file = FILENAME; outcome = ""; have_counters = 0; file_failed = 0; reason = ""; err_text = ""; in_err = 0 }
 /<UnitTestResult[ \t]/ {
   o = attr($0, "outcome")
   if (o == "Failed" || o == "Error" || o == "Timeout" || o == "Aborted") printf "FAILED\t%s\n", unesc(attr($0, "testName"))
@@ -120,6 +139,12 @@ FNR == 1 { finish_file(); file = FILENAME; outcome = ""; have_counters = 0; file
   s = (t >= e) ? t - e : 0
   if (s == 0) s = num(attr($0, "notExecuted"))
   total += t; passed += p; failed += f; skipped += s; file_failed += f
+}
+/<RunInfo[ \t]/ { in_err = (attr($0, "outcome") == "Error") }
+in_err && /<Text>/ {
+  line = $0; sub(/.*<Text>/, "", line); sub(/<\/Text>.*/, "", line); gsub(/^[ \t]+|[ \t]+$/, "", line)
+  if (err_text == "") err_text = unesc(line)
+  in_err = 0
 }
 reason == "" && /(test run was aborted|[Tt]est host process crashed|[Tt]est [Rr]un [Aa]borted)/ {
   line = $0; gsub(/<[^>]*>/, "", line); gsub(/^[ \t]+|[ \t]+$/, "", line); reason = unesc(line)
