@@ -10,10 +10,12 @@ namespace Booking.Contracts;
 /// <param name="SeatIds">Seat ids such as <c>A1</c>; all are held or none.</param>
 /// <param name="CallbackUrl">Where status changes are POSTed, if anywhere.</param>
 /// <param name="RequestedAt">When the ingress accepted the request.</param>
+/// <param name="IdempotencyKey">The client's <c>Idempotency-Key</c>, if it sent one.</param>
 public sealed record RequestSeatHold(
     Guid BookingId,
     Guid ShowtimeId,
     string CustomerId,
     IReadOnlyList<string> SeatIds,
     string? CallbackUrl,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    string? IdempotencyKey = null);

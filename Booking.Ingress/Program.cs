@@ -18,6 +18,3 @@ app.MapDefaultEndpoints();
 app.MapIngressApi();
 
 app.Run();
-
-/// <summary>The ingress host; public so tests can start it.</summary>
-public partial class Program;

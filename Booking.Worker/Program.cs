@@ -17,6 +17,3 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 
 app.Run();
-
-/// <summary>The worker host; public so tests can start it.</summary>
-public partial class Program;

@@ -86,13 +86,15 @@ else
   trx_args=(--logger trx)
 fi
 
-echo "test.sh: dotnet test Booking.slnx -c Release ${trx_args[*]} --results-directory $RESULTS $*"
+# -m:1: the test projects share the servers, the partition queue names and the worker registry, so they
+# run one after another (the tests inside a project that use the system run one at a time as well).
+echo "test.sh: dotnet test Booking.slnx -c Release -m:1 ${trx_args[*]} --results-directory $RESULTS $*"
 # dotnet runs in the background (output shown and logged through tee) so that INT/TERM reach the
 # trap at once; the trap stops dotnet, then the servers.
 mkfifo "$WORK/out.fifo"
 tee "$WORK/dotnet-test.log" <"$WORK/out.fifo" &
 TEE_PID=$!
-dotnet test Booking.slnx -c Release "${trx_args[@]}" --results-directory "$RESULTS" "$@" </dev/null >"$WORK/out.fifo" 2>&1 &
+dotnet test Booking.slnx -c Release -m:1 "${trx_args[@]}" --results-directory "$RESULTS" "$@" </dev/null >"$WORK/out.fifo" 2>&1 &
 DOTNET_PID=$!
 wait "$DOTNET_PID"
 test_rc=$?

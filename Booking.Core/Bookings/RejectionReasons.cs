@@ -6,6 +6,9 @@ public static class RejectionReasons
     /// <summary>Another booking holds or bought at least one of the seats.</summary>
     public const string SeatsTaken = "seats_taken";
 
+    /// <summary>The showtime or one of the seats does not exist (the ingress checks this; a command from elsewhere may not).</summary>
+    public const string UnknownSeats = "unknown_seats";
+
     /// <summary>The hold lapsed before the confirmation arrived.</summary>
     public const string Expired = "expired";
 

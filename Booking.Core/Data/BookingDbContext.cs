@@ -20,6 +20,8 @@ public sealed class BookingDbContext(DbContextOptions<BookingDbContext> options)
 
     public DbSet<BookingRecord> Bookings => Set<BookingRecord>();
 
+    public DbSet<CallbackDelivery> CallbackDeliveries => Set<CallbackDelivery>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BookingDbContext).Assembly);
 }

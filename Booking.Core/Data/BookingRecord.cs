@@ -20,6 +20,9 @@ public sealed class BookingRecord
 
     public string? CallbackUrl { get; set; }
 
+    /// <summary>The client's <c>Idempotency-Key</c>; the booking id is derived from it and the customer.</summary>
+    public string? IdempotencyKey { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

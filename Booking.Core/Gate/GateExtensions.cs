@@ -31,8 +31,8 @@ public static class GateExtensions
     /// <summary>
     /// Registers one shared <see cref="IConnectionMultiplexer"/> when <c>ConnectionStrings:Redis</c> is set (once,
     /// however many roles ask).
-    /// The connection is made lazily and keeps retrying in the background, so a Redis outage never stops a service
-    /// from starting.
+    /// A Redis that does not answer does not stop the service from starting: the connection keeps retrying in the
+    /// background.
     /// </summary>
     /// <returns>Whether Redis is configured.</returns>
     public static bool AddRedisConnection(this IHostApplicationBuilder builder)
@@ -48,12 +48,11 @@ public static class GateExtensions
             return true;
         }
 
-        builder.Services.AddSingleton<IConnectionMultiplexer>(_ =>
-        {
-            var options = ConfigurationOptions.Parse(connectionString);
-            options.AbortOnConnectFail = false;
-            return ConnectionMultiplexer.Connect(options);
-        });
+        // Connected here, once, rather than lazily inside a DI factory: a synchronous connect under the container's
+        // lock would block every request thread that needs Redis while the thread pool is starved (seen under load).
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        builder.Services.AddSingleton<IConnectionMultiplexer>(ConnectionMultiplexer.Connect(options));
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         return true;
     }

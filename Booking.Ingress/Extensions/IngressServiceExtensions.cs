@@ -42,6 +42,9 @@ public static class IngressServiceExtensions
     /// <summary>Maps the API, the development token endpoint (where allowed) and, in development, the API reference.</summary>
     public static WebApplication MapIngressApi(this WebApplication app)
     {
+        // After the status-code-pages middleware of MapDefaultEndpoints, so a 401 or 403 gets a problem body too.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapShowtimesApi();
         app.MapHoldsApi();
         app.MapBookingsApi();

@@ -46,7 +46,13 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock)
             changed.Add(booking);
 
             var requested = command.SeatIds.Select(seatId => seats.GetValueOrDefault((command.ShowtimeId, seatId))).ToList();
-            if (!showtimes.TryGetValue(command.ShowtimeId, out var showtime) || requested.Any(s => s is null || !s.IsFreeAt(now)))
+            if (!showtimes.TryGetValue(command.ShowtimeId, out var showtime) || requested.Any(s => s is null))
+            {
+                BookingTransitions.Reject(booking, RejectionReasons.UnknownSeats, now);
+                continue;
+            }
+
+            if (requested.Any(s => !s!.IsFreeAt(now)))
             {
                 BookingTransitions.Reject(booking, RejectionReasons.SeatsTaken, now);
                 continue;
@@ -76,6 +82,7 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock)
         CustomerId = command.CustomerId,
         SeatIds = [.. command.SeatIds],
         CallbackUrl = command.CallbackUrl,
+        IdempotencyKey = command.IdempotencyKey,
         CreatedAt = now,
         UpdatedAt = now,
     };

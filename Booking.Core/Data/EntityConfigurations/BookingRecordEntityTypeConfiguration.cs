@@ -15,10 +15,11 @@ internal sealed class BookingRecordEntityTypeConfiguration : IEntityTypeConfigur
         builder.Property(b => b.Reason).HasMaxLength(64);
         builder.Property(b => b.CallbackUrl).HasMaxLength(2048);
         builder.Property(b => b.Version).IsConcurrencyToken();
-        builder.HasOne<Showtime>().WithMany().HasForeignKey(b => b.ShowtimeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(b => b.IdempotencyKey).HasMaxLength(200);
+        // No foreign key to showtimes: a request for a showtime that does not exist is still stored, as rejected.
         builder.HasIndex(b => new { b.Status, b.HoldExpiresAt });
         builder.HasIndex(b => b.ShowtimeId);
-        builder.HasIndex(b => b.CustomerId);
+        builder.HasIndex(b => new { b.CustomerId, b.IdempotencyKey }).IsUnique().HasFilter("idempotency_key IS NOT NULL");
         // Small by design: only rows whose events have not gone out yet are in it.
         builder.HasIndex(b => b.UpdatedAt).HasDatabaseName("ix_bookings_unpublished").HasFilter("published_version < version");
     }

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Booking.Core.Data.Migrations
 {
     [DbContext(typeof(BookingDbContext))]
-    [Migration("20261126084102_InitialSchema")]
+    [Migration("20261126090102_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -49,6 +49,11 @@ namespace Booking.Core.Data.Migrations
                     b.Property<DateTime?>("HoldExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("hold_expires_at");
+
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("idempotency_key");
 
                     b.Property<long>("PublishedVersion")
                         .HasColumnType("bigint")
@@ -90,9 +95,6 @@ namespace Booking.Core.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_bookings");
 
-                    b.HasIndex("CustomerId")
-                        .HasDatabaseName("ix_bookings_customer_id");
-
                     b.HasIndex("ShowtimeId")
                         .HasDatabaseName("ix_bookings_showtime_id");
 
@@ -100,10 +102,68 @@ namespace Booking.Core.Data.Migrations
                         .HasDatabaseName("ix_bookings_unpublished")
                         .HasFilter("published_version < version");
 
+                    b.HasIndex("CustomerId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_bookings_customer_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
+
                     b.HasIndex("Status", "HoldExpiresAt")
                         .HasDatabaseName("ix_bookings_status_hold_expires_at");
 
                     b.ToTable("bookings", (string)null);
+                });
+
+            modelBuilder.Entity("Booking.Core.Data.CallbackDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<Guid>("BookingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("booking_id");
+
+                    b.Property<long>("BookingVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("booking_version");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("error");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_callback_deliveries");
+
+                    b.HasIndex("BookingId", "BookingVersion")
+                        .HasDatabaseName("ix_callback_deliveries_booking_id_booking_version");
+
+                    b.ToTable("callback_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("Booking.Core.Data.Seat", b =>
@@ -197,16 +257,6 @@ namespace Booking.Core.Data.Migrations
                         .HasDatabaseName("ix_showtimes_starts_at");
 
                     b.ToTable("showtimes", (string)null);
-                });
-
-            modelBuilder.Entity("Booking.Core.Data.BookingRecord", b =>
-                {
-                    b.HasOne("Booking.Core.Data.Showtime", null)
-                        .WithMany()
-                        .HasForeignKey("ShowtimeId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_bookings_showtimes_showtime_id");
                 });
 
             modelBuilder.Entity("Booking.Core.Data.Seat", b =>

@@ -1,0 +1,70 @@
+using Booking.Realtime.Consumers;
+using Booking.Realtime.Hubs;
+using Booking.ServiceDefaults;
+using MassTransit;
+using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
+
+namespace Booking.Realtime.Extensions;
+
+/// <summary>Registers and maps the realtime role: the SignalR hub, its Redis backplane and the event consumers.</summary>
+public static class RealtimeServiceExtensions
+{
+    /// <summary>
+    /// The one queue every Realtime instance consumes from, and the prefix of the backplane's Redis channels.
+    /// </summary>
+    public const string QueueName = "booking-realtime";
+
+    /// <summary>
+    /// Adds authentication, SignalR with the API's JSON settings (camelCase, enums as strings, nulls left out) and,
+    /// when <c>ConnectionStrings:Redis</c> is set, the Redis backplane. The bus is added by the host (see Program.cs).
+    /// </summary>
+    public static IHostApplicationBuilder AddRealtimeServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddBookingAuthentication();
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+
+        var signalR = builder.Services.AddSignalR()
+            .AddJsonProtocol(options => ServiceDefaultsExtensions.ConfigureJson(options.PayloadSerializerOptions));
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        if (!string.IsNullOrWhiteSpace(redis))
+        {
+            signalR.AddStackExchangeRedis(redis, options =>
+            {
+                options.Configuration.ChannelPrefix = RedisChannel.Literal(QueueName);
+                // Connect once and keep reconnecting in the background, as Booking.Core does for the gate: during a
+                // Redis outage hub connections fail fast and work again as soon as Redis is back, instead of each
+                // one waiting in turn for a fresh connect attempt.
+                options.Configuration.AbortOnConnectFail = false;
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the event consumers on one shared queue, <see cref="QueueName"/>: with N instances each event is
+    /// consumed once, and the backplane fans it out to the clients of every instance. A queue per instance would
+    /// deliver every event N times over the backplane.
+    /// </summary>
+    public static void AddRealtimeConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<SeatsChangedConsumer>(RetryBriefly).Endpoint(endpoint => endpoint.Name = QueueName);
+        bus.AddConsumer<BookingStatusChangedConsumer>(RetryBriefly).Endpoint(endpoint => endpoint.Name = QueueName);
+    }
+
+    /// <summary>Maps the hub at <see cref="BookingHub.Path"/> and the development token endpoint (where allowed).</summary>
+    public static WebApplication MapRealtimeHub(this WebApplication app)
+    {
+        app.MapHub<BookingHub>(BookingHub.Path);
+        app.MapDevTokens();
+        return app;
+    }
+
+    // A send fails only while the backplane's Redis is unreachable; a short back-off rides out a failover, and past
+    // it the event goes to the error queue: clients catch up from the seat-map version or GET /api/bookings/{id}.
+    private static void RetryBriefly<T>(IRegistrationContext context, IConsumerConfigurator<T> consumer)
+        where T : class =>
+        consumer.UseMessageRetry(retry => retry.Exponential(
+            5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+}

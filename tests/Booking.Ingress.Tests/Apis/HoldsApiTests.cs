@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Booking.Core.Data;
+using Booking.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Booking.Ingress.Tests.Apis;
+
+[Collection(SystemCollection.Name)]
+public sealed class HoldsApiTests(BookingSystemFixture system)
+{
+    [Fact]
+    public async Task Should_answer_202_and_hold_the_seats_when_they_are_free()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 5));
+
+        var response = await alice.HoldAsync(showtimeId, "A1", "A2");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var bookingId = body.GetProperty("bookingId").GetGuid();
+        Assert.Equal("pending", body.GetProperty("status").GetString());
+        Assert.Equal($"/api/bookings/{bookingId}", response.Headers.Location?.OriginalString);
+        var booking = await alice.WaitForBookingAsync(bookingId);
+        Assert.Equal("held", booking.GetProperty("status").GetString());
+        Assert.Equal(["A1", "A2"], booking.GetProperty("seats").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("alice", booking.GetProperty("customerId").GetString());
+        var seatMap = await alice.GetSeatMapAsync(showtimeId);
+        Assert.Equal(["held", "held", "available", "available", "available"],
+            seatMap.GetProperty("seats").EnumerateArray().Select(s => s.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public async Task Should_answer_409_with_the_conflicting_seats_when_the_gate_says_taken()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        using var bob = await system.ClientAsync("bob");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 5));
+        await alice.HoldAcceptedAsync(showtimeId, "A2", "A3");
+
+        var response = await bob.HoldAsync(showtimeId, "A1", "A2");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(["A2"], problem.GetProperty("conflictingSeats").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Theory]
+    [InlineData("""{"seats":["A1","Z9"]}""", "seats")]
+    [InlineData("""{"seats":["A1","a1"]}""", "seats")]
+    [InlineData("""{"seats":[]}""", "seats")]
+    [InlineData("""{}""", "seats")]
+    [InlineData("""{"seats":["A1","A2","A3","A4","A5","A6","A7","A8","A9","A10","A11"]}""", "seats")]
+    [InlineData("""{"seats":["A1"],"callbackUrl":"not a url"}""", "callbackUrl")]
+    public async Task Should_answer_400_and_enqueue_nothing_when_the_request_is_invalid(string json, string field)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 12));
+
+        var response = await alice.Http.PostAsync($"/api/showtimes/{showtimeId}/holds", Json(json));
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+        await AssertNothingEnqueuedAsync(showtimeId);
+    }
+
+    [Fact]
+    public async Task Should_answer_400_and_enqueue_nothing_when_the_json_is_malformed()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+
+        var response = await alice.Http.PostAsync($"/api/showtimes/{showtimeId}/holds", Json("""{"seats":["A1",""" ));
+
+        await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        await AssertNothingEnqueuedAsync(showtimeId);
+    }
+
+    [Fact]
+    public async Task Should_answer_404_when_the_showtime_does_not_exist()
+    {
+        using var alice = await system.ClientAsync("alice");
+
+        var response = await alice.HoldAsync(Guid.NewGuid(), "A1");
+
+        await AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Should_answer_401_and_enqueue_nothing_when_the_token_is_missing()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        using var anonymous = system.Ingress.CreateClient();
+
+        var response = await anonymous.PostAsync($"/api/showtimes/{showtimeId}/holds", Json("""{"seats":["A1"]}"""));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        await AssertNothingEnqueuedAsync(showtimeId);
+    }
+
+    [Fact]
+    public async Task Should_answer_401_when_the_token_is_forged()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        using var forger = system.Ingress.CreateClient();
+        var token = await TestTokens.MintAsync(forger, "mallory");
+        forger.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token[..^4] + "AAAA");
+
+        var response = await forger.PostAsync($"/api/showtimes/{showtimeId}/holds", Json("""{"seats":["A1"]}"""));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        return problem;
+    }
+
+    /// <summary>
+    /// The worker writes a booking row for every command it receives, even a refused one; with the queue drained,
+    /// no row and no gate key means nothing was sent.
+    /// </summary>
+    private async Task AssertNothingEnqueuedAsync(Guid showtimeId)
+    {
+        using var probe = await system.ClientAsync("probe");
+        var probeId = await probe.HoldAcceptedAsync(showtimeId, "A3");
+        await probe.WaitForStatusAsync(probeId);
+
+        await using var scope = system.Worker.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        Assert.Equal([probeId], await db.Bookings.Where(b => b.ShowtimeId == showtimeId).Select(b => b.Id).ToListAsync());
+        foreach (var seat in new[] { "A1", "A2" })
+        {
+            Assert.False(await system.Redis.KeyExistsAsync($"seat:{{{showtimeId:N}}}:{seat}"), $"gate key for {seat} exists");
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Booking.Testing;
+
+/// <summary>The public HTTP API as a test client sees it: JSON in, JSON out, statuses kept.</summary>
+public sealed class BookingClient(HttpClient http) : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly string[] InFlightStatuses = ["pending"];
+
+    public HttpClient Http => http;
+
+    /// <summary>Creates a showtime with the given rows (label, seat count); needs an admin client.</summary>
+    public async Task<JsonElement> CreateShowtimeAsync(int? holdSeconds = null, params (string Row, int Seats)[] rows)
+    {
+        var response = await http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "Test Movie",
+            auditorium = "Hall 1",
+            startsAt = DateTimeOffset.UtcNow.AddDays(1),
+            holdSeconds,
+            rows = rows.Select(r => new { row = r.Row, seats = r.Seats }),
+        });
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"Create showtime: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+    }
+
+    public async Task<Guid> CreateShowtimeIdAsync(int? holdSeconds = null, params (string Row, int Seats)[] rows) =>
+        (await CreateShowtimeAsync(holdSeconds, rows)).GetProperty("id").GetGuid();
+
+    public Task<HttpResponseMessage> HoldAsync(Guid showtimeId, params string[] seats) =>
+        http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats });
+
+    /// <summary>Asks for a hold and returns the booking id; fails the test unless the answer is 202.</summary>
+    public async Task<Guid> HoldAcceptedAsync(Guid showtimeId, params string[] seats)
+    {
+        var response = await HoldAsync(showtimeId, seats);
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"Hold: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("bookingId").GetGuid();
+    }
+
+    public Task<HttpResponseMessage> GetBookingResponseAsync(Guid bookingId) => http.GetAsync($"/api/bookings/{bookingId}");
+
+    public async Task<JsonElement> GetBookingAsync(Guid bookingId)
+    {
+        var response = await GetBookingResponseAsync(bookingId);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+    }
+
+    /// <summary>Polls the booking until its status is out of <paramref name="waitingStatuses"/> (default: pending).</summary>
+    public async Task<JsonElement> WaitForBookingAsync(Guid bookingId, TimeSpan? timeout = null, params string[] waitingStatuses)
+    {
+        var waiting = waitingStatuses.Length > 0 ? waitingStatuses : InFlightStatuses;
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var booking = await GetBookingAsync(bookingId);
+            if (!waiting.Contains(booking.GetProperty("status").GetString()))
+            {
+                return booking;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Booking {bookingId} still {booking.GetProperty("status")} after {timeout}.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<string> WaitForStatusAsync(Guid bookingId, TimeSpan? timeout = null) =>
+        (await WaitForBookingAsync(bookingId, timeout)).GetProperty("status").GetString()!;
+
+    public Task<HttpResponseMessage> ConfirmAsync(Guid bookingId) => http.PostAsync($"/api/bookings/{bookingId}/confirm", null);
+
+    public Task<HttpResponseMessage> CancelAsync(Guid bookingId) => http.DeleteAsync($"/api/bookings/{bookingId}");
+
+    public async Task<JsonElement> GetSeatMapAsync(Guid showtimeId) =>
+        await http.GetFromJsonAsync<JsonElement>($"/api/showtimes/{showtimeId}/seats", Json);
+
+    public void Dispose() => http.Dispose();
+}

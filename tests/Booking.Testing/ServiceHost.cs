@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Booking.Testing;
+
+/// <summary>One Booking service started in-process on the test server, with settings given in code.</summary>
+/// <typeparam name="TApp">The service's marker type (<c>IngressApp</c>, <c>WorkerApp</c>, ...).</typeparam>
+public sealed class ServiceHost<TApp>(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<TApp>
+    where TApp : class
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
