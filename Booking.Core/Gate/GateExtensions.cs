@@ -25,6 +25,7 @@ public static class GateExtensions
             builder.Services.AddSingleton<ISeatGate, InProcessSeatGate>();
         }
 
+        builder.Services.AddScoped<GateRebuilder>();
         return builder;
     }
 

@@ -28,4 +28,13 @@ public interface ISeatGate
     /// A null <see cref="GateLock.Ttl"/> means sold: the lock never lapses.
     /// </summary>
     Task RestoreAsync(IReadOnlyList<GateLock> locks);
+
+    /// <summary>
+    /// Whether the gate still has what the last rebuild wrote. A marker key set by <see cref="MarkRebuiltAsync"/>
+    /// disappears with everything else when Redis restarts empty or is flushed, so its absence means: rebuild.
+    /// </summary>
+    Task<bool> IsRebuiltAsync();
+
+    /// <summary>Sets the marker that <see cref="IsRebuiltAsync"/> looks for.</summary>
+    Task MarkRebuiltAsync();
 }

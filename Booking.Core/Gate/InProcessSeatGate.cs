@@ -8,6 +8,7 @@ public sealed class InProcessSeatGate(TimeProvider clock) : ISeatGate
 {
     private readonly Dictionary<string, (Guid Owner, DateTimeOffset? ExpiresAt)> _locks = [];
     private readonly Lock _sync = new();
+    private bool _rebuilt;
 
     public Task<IReadOnlyList<string>> TryHoldAsync(
         Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner, TimeSpan ttl)
@@ -76,6 +77,14 @@ public sealed class InProcessSeatGate(TimeProvider clock) : ISeatGate
             }
         }
 
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> IsRebuiltAsync() => Task.FromResult(Volatile.Read(ref _rebuilt));
+
+    public Task MarkRebuiltAsync()
+    {
+        Volatile.Write(ref _rebuilt, true);
         return Task.CompletedTask;
     }
 

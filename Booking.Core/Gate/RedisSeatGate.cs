@@ -48,6 +48,8 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis) : ISeatGate
         return #KEYS
         """;
 
+    private const string RebuiltMarkerKey = "booking:gate:rebuilt";
+
     private IDatabase Database => redis.GetDatabase();
 
     public async Task<IReadOnlyList<string>> TryHoldAsync(
@@ -74,6 +76,10 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis) : ISeatGate
         batch.Execute();
         await Task.WhenAll(writes);
     }
+
+    public Task<bool> IsRebuiltAsync() => Database.KeyExistsAsync(RebuiltMarkerKey);
+
+    public Task MarkRebuiltAsync() => Database.StringSetAsync(RebuiltMarkerKey, DateTimeOffset.UtcNow.ToString("O"));
 
     private static RedisKey[] Keys(Guid showtimeId, IReadOnlyList<string> seatIds) =>
         [.. seatIds.Select(seatId => (RedisKey)GateKeys.For(showtimeId, seatId))];

@@ -73,7 +73,7 @@ public static class BookingsApi
                 $"The booking is {StatusNames.Of(booking.Status)}; only a held booking can be confirmed or cancelled.",
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Booking not held",
-                extensions: new Dictionary<string, object?> { ["status"] = StatusNames.Of(booking.Status) });
+                extensions: new Dictionary<string, object?> { ["bookingStatus"] = StatusNames.Of(booking.Status) });
         }
 
         try

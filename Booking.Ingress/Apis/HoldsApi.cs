@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Booking.Contracts;
 using Booking.Core;
+using Booking.Core.Data;
 using Booking.Core.Gate;
 using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
@@ -9,6 +10,8 @@ using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -36,6 +39,8 @@ public static class HoldsApi
         Guid id,
         HoldRequest request,
         HttpContext http,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        BookingDbContext db,
         ClaimsPrincipal user,
         ShowtimeLayouts layouts,
         ISeatGate gate,
@@ -47,6 +52,11 @@ public static class HoldsApi
         CancellationToken cancellationToken)
     {
         var errors = request.Validate(options.Value);
+        if (idempotencyKey is { Length: 0 or > IdempotentBookingIds.MaxKeyLength })
+        {
+            errors["Idempotency-Key"] = [$"Idempotency-Key must be 1 to {IdempotentBookingIds.MaxKeyLength} characters."];
+        }
+
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -67,8 +77,21 @@ public static class HoldsApi
             });
         }
 
+        var customerId = user.CustomerId();
         var command = new RequestSeatHold(
-            Guid.CreateVersion7(), id, user.CustomerId(), seats, request.CallbackUrl, clock.GetUtcNow());
+            idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
+            id, customerId, seats, request.CallbackUrl, clock.GetUtcNow(), idempotencyKey);
+        if (idempotencyKey is not null &&
+            await FindEarlierRequestAsync(command, db, pending, cancellationToken) is { } earlier)
+        {
+            return IsSameRequest(earlier, command)
+                ? Accepted(command.BookingId)
+                : TypedResults.Problem(
+                    "This Idempotency-Key was already used for a different request.",
+                    statusCode: StatusCodes.Status422UnprocessableEntity,
+                    title: "Idempotency-Key reused");
+        }
+
         var gateTtl = TimeSpan.FromSeconds(layout.HoldSeconds + options.Value.GateSlackSeconds);
         var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
         if (conflicts.Count > 0)
@@ -80,27 +103,62 @@ public static class HoldsApi
                 extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
         }
 
+        var remembered = Task.CompletedTask;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
             var endpoint = await sender.GetSendEndpoint(
                 PartitionAddresses.For(ShowtimePartitions.PartitionOf(id, options.Value.Partitions)));
-            var remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
+            remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
             await endpoint.Send(command, timeout.Token);
             await remembered;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Not accepted, so nothing may stay half-done: the gate keys of this request are freed.
+            // Not accepted, so nothing may stay half-done: the gate keys and the pending record of this request go.
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
-            await ReleaseQuietlyAsync(gate, command, logger);
+            await remembered;
+            await ReleaseQuietlyAsync(gate, pending, command, logger);
             return ServiceUnavailable(http);
         }
 
-        var statusUrl = $"/api/bookings/{command.BookingId}";
-        return TypedResults.Accepted(statusUrl, new HoldAcceptedResponse(command.BookingId, "pending", statusUrl));
+        return Accepted(command.BookingId);
     }
+
+    private static Accepted<HoldAcceptedResponse> Accepted(Guid bookingId)
+    {
+        var statusUrl = $"/api/bookings/{bookingId}";
+        return TypedResults.Accepted(statusUrl, new HoldAcceptedResponse(bookingId, "pending", statusUrl));
+    }
+
+    /// <summary>The request an idempotency key was first used for: stored by the worker, or still pending.</summary>
+    private static async Task<RequestSeatHold?> FindEarlierRequestAsync(
+        RequestSeatHold command, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)
+    {
+        var stored = await db.Bookings.AsNoTracking()
+            .Where(b => b.Id == command.BookingId)
+            .Select(b => new { b.ShowtimeId, b.SeatIds, b.CallbackUrl })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (stored is not null)
+        {
+            return command with { ShowtimeId = stored.ShowtimeId, SeatIds = stored.SeatIds, CallbackUrl = stored.CallbackUrl };
+        }
+
+        try
+        {
+            return await pending.FindAsync(command.BookingId, cancellationToken);
+        }
+        catch (RedisException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsSameRequest(RequestSeatHold earlier, RequestSeatHold command) =>
+        earlier.ShowtimeId == command.ShowtimeId &&
+        earlier.SeatIds.SequenceEqual(command.SeatIds) &&
+        earlier.CallbackUrl == command.CallbackUrl;
 
     /// <summary>Asks the gate; when Redis is down the request goes on to the worker, which has the truth.</summary>
     private static async Task<IReadOnlyList<string>> TryGateAsync(ISeatGate gate, RequestSeatHold command, TimeSpan ttl, ILogger logger)
@@ -116,11 +174,12 @@ public static class HoldsApi
         }
     }
 
-    private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger)
+    private static async Task ReleaseQuietlyAsync(ISeatGate gate, PendingBookings pending, RequestSeatHold command, ILogger logger)
     {
         try
         {
             await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
+            await pending.ForgetAsync(command.BookingId, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

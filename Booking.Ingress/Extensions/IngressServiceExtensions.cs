@@ -48,6 +48,7 @@ public static class IngressServiceExtensions
         app.MapShowtimesApi();
         app.MapHoldsApi();
         app.MapBookingsApi();
+        app.MapAdminApi();
         app.MapDevTokens();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())

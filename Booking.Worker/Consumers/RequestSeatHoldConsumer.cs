@@ -1,4 +1,5 @@
 using Booking.Contracts;
+using Booking.Core.Data;
 using Booking.Worker.Holds;
 using Booking.Worker.Publishing;
 using MassTransit;
@@ -8,14 +9,30 @@ namespace Booking.Worker.Consumers;
 /// <summary>
 /// Applies the hold requests of a partition in batches: one transaction per batch, each request to its own outcome,
 /// then the events. The message is acknowledged only after the events went out, so a crash in between redelivers
-/// it, and the redelivery publishes the stored outcome instead of applying again.
+/// it, and the redelivery publishes the stored outcome instead of applying again. A request that cannot be applied
+/// at all (a poison message) is isolated so it cannot sink its batch: it ends <c>rejected</c> with reason
+/// <c>processing_failed</c> and a copy goes to the partition's error queue for inspection.
 /// </summary>
-public sealed class RequestSeatHoldConsumer(HoldBatch holds, OutcomePublisher outcomes, WriteRetry retry) : IConsumer<Batch<RequestSeatHold>>
+public sealed class RequestSeatHoldConsumer(HoldBatch holds, PoisonHolds poison, OutcomePublisher outcomes, WriteRetry retry)
+    : IConsumer<Batch<RequestSeatHold>>
 {
     public async Task Consume(ConsumeContext<Batch<RequestSeatHold>> context)
     {
         var commands = context.Message.Select(m => m.Message).ToList();
-        var changed = await retry.RunAsync(() => holds.ApplyAsync(commands, context.CancellationToken), context.CancellationToken);
-        await outcomes.PublishAsync(context, changed, context.CancellationToken);
+        var cancellationToken = context.CancellationToken;
+        List<BookingRecord> changed = [];
+        try
+        {
+            changed.AddRange(await retry.RunAsync(() => holds.ApplyAsync(commands, cancellationToken), cancellationToken));
+        }
+        catch (Exception ex) when (PoisonHolds.IsPoison(ex))
+        {
+            foreach (var command in commands)
+            {
+                changed.AddRange(await poison.ApplyAloneAsync(context, command, cancellationToken));
+            }
+        }
+
+        await outcomes.PublishAsync(context, changed, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using Booking.Core;
 using Booking.Worker.Consumers;
+using Booking.Worker.Gate;
 using Booking.Worker.Holds;
 using Booking.Worker.Partitions;
 using Booking.Worker.Publishing;
@@ -20,9 +21,11 @@ public static class WorkerServiceExtensions
         builder.AddBookingOptions();
         builder.Services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GateGuardOptions>().BindConfiguration(GateGuardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();
+        builder.Services.AddScoped<PoisonHolds>();
         builder.Services.AddScoped<OutcomePublisher>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<PartitionEndpoints>();
@@ -31,6 +34,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExpiredHoldSweeper>());
         builder.Services.AddSingleton<UnpublishedChangeSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UnpublishedChangeSweeper>());
+        builder.Services.AddHostedService<GateGuard>();
         return builder;
     }
 

@@ -1,0 +1,81 @@
+using System.Data.Common;
+using Booking.Contracts;
+using Booking.Core.Bookings;
+using Booking.Core.Data;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Booking.Worker.Holds;
+
+/// <summary>
+/// Handles a batch that failed for a reason other than the infrastructure: each request is applied alone, and one
+/// that still fails is a poison message. Its booking is stored as <c>rejected</c> (<c>processing_failed</c>), so the
+/// customer gets a final answer instead of <c>pending</c> forever, and the message is copied to the partition's
+/// error queue for an operator. Infrastructure failures (database, network, timeouts) are not poison: they are
+/// thrown, so the message is retried and, after the bounded retries, lands in the error queue as it is.
+/// </summary>
+public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry retry, TimeProvider clock, ILogger<PoisonHolds> logger)
+{
+    /// <summary>
+    /// Whether the failure lies in the message rather than in the infrastructure: a database error of SQL state
+    /// class 22 (data exception) or 23 (constraint violation), or a plain code error on the message's content. Any
+    /// other database error (connection, missing schema, resources) is the system's, and must not reject bookings.
+    /// </summary>
+    public static bool IsPoison(Exception exception) => exception switch
+    {
+        DbUpdateConcurrencyException => false,
+        DbException database => database.SqlState is { } state && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal)),
+        DbUpdateException { InnerException: { } inner } => IsPoison(inner),
+        DbUpdateException or TimeoutException or OperationCanceledException or IOException or MassTransitException => false,
+        _ when exception.InnerException is { } inner => IsPoison(inner),
+        _ => true,
+    };
+
+    /// <summary>Applies one request in its own transaction; a poison request is rejected and copied aside.</summary>
+    public async Task<IReadOnlyList<BookingRecord>> ApplyAloneAsync(
+        ConsumeContext context, RequestSeatHold command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            db.ChangeTracker.Clear();
+            return await retry.RunAsync(() => holds.ApplyAsync([command], cancellationToken), cancellationToken);
+        }
+        catch (Exception ex) when (IsPoison(ex))
+        {
+            logger.LogError(ex, "Hold {BookingId} cannot be applied; rejecting it and copying it to the error queue", command.BookingId);
+            db.ChangeTracker.Clear();
+            var booking = await RejectAsync(command, cancellationToken);
+            var errorQueue = await context.GetSendEndpoint(new Uri($"queue:{QueueName(context)}_error"));
+            await errorQueue.Send(command, send => send.Headers.Set("Booking-Fault", ex.GetType().Name + ": " + ex.Message), cancellationToken);
+            return booking is null ? [] : [booking];
+        }
+    }
+
+    private async Task<BookingRecord?> RejectAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    {
+        if (await db.Bookings.FindAsync([command.BookingId], cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var booking = new BookingRecord
+        {
+            Id = command.BookingId,
+            ShowtimeId = command.ShowtimeId,
+            CustomerId = command.CustomerId ?? "",
+            SeatIds = [.. command.SeatIds ?? []],
+            CallbackUrl = command.CallbackUrl,
+            IdempotencyKey = command.IdempotencyKey,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        BookingTransitions.Reject(booking, RejectionReasons.ProcessingFailed, now);
+        db.Bookings.Add(booking);
+        await db.SaveChangesAsync(cancellationToken);
+        return booking;
+    }
+
+    private static string QueueName(ConsumeContext context) =>
+        context.ReceiveContext.InputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1];
+}
