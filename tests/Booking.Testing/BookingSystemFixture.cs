@@ -13,7 +13,7 @@ namespace Booking.Testing;
 /// database, Redis and RabbitMQ. Shared by the tests of one assembly (collection fixture); each test makes its own
 /// showtime, so tests never depend on each other.
 /// </summary>
-public sealed class BookingSystemFixture : IAsyncLifetime
+public class BookingSystemFixture : IAsyncLifetime
 {
     public const int Partitions = 4;
 
@@ -24,6 +24,9 @@ public sealed class BookingSystemFixture : IAsyncLifetime
     /// <summary>The connection string of this fixture's own database.</summary>
     public string Postgres { get; private set; } = "";
 
+    /// <summary>Whether the fixture starts an ingress and a worker; fault tests start their own.</summary>
+    protected virtual bool StartsServices => true;
+
     public ServiceHost<IngressApp> Ingress { get; private set; } = null!;
 
     public ServiceHost<WorkerApp> Worker { get; private set; } = null!;
@@ -33,6 +36,11 @@ public sealed class BookingSystemFixture : IAsyncLifetime
         Servers = await TestServers.StartAsync();
         Postgres = await Servers.CreateDatabaseAsync("booking");
         await ResetBrokerAndGateAsync();
+        if (!StartsServices)
+        {
+            return;
+        }
+
         Worker = StartWorker();
         Ingress = Track(new ServiceHost<IngressApp>(Settings()));
         _ = Ingress.Server;
@@ -80,6 +88,14 @@ public sealed class BookingSystemFixture : IAsyncLifetime
         var http = Ingress.CreateClient();
         await TestTokens.AuthorizeAsync(http, subject, roles);
         return new BookingClient(http);
+    }
+
+    /// <summary>Starts one more ingress in this process.</summary>
+    public ServiceHost<IngressApp> StartIngress(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var ingress = Track(new ServiceHost<IngressApp>(Settings(overrides)));
+        _ = ingress.Server;
+        return ingress;
     }
 
     public IDatabase Redis => Ingress.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();

@@ -1,0 +1,163 @@
+using Booking.Contracts;
+using Booking.Core.Messaging;
+using Booking.Core.Partitioning;
+using Booking.Testing;
+using Booking.Worker.Partitions;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RabbitMQ.Client;
+
+namespace Booking.FaultTests;
+
+[Collection(FaultCollection.Name)]
+public sealed class ConcurrencyTests(FaultFixture system)
+{
+    [Fact]
+    public async Task Should_keep_one_winner_per_seat_when_two_workers_apply_one_showtime_at_once()
+    {
+        await using var a = system.StartWorker(new Dictionary<string, string?> { ["Worker:Partitions:WorkerId"] = "concurrent-a" });
+        await using var b = system.StartWorker(new Dictionary<string, string?> { ["Worker:Partitions:WorkerId"] = "concurrent-b" });
+        await using var ingress = system.StartIngress();
+        var attachedA = a.Services.GetRequiredService<PartitionEndpoints>();
+        var attachedB = b.Services.GetRequiredService<PartitionEndpoints>();
+        await BookingSystemFixture.WaitUntilAsync(
+            () => attachedA.Attached.Count > 0 && attachedB.Attached.Count > 0 &&
+                  attachedA.Attached.Count + attachedB.Attached.Count == BookingSystemFixture.Partitions,
+            TimeSpan.FromSeconds(30));
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 10), ("B", 10));
+        var seatIds = new[] { "A", "B" }.SelectMany(row => Enumerable.Range(1, 10).Select(n => $"{row}{n}")).ToArray();
+        var bus = ingress.Services.GetRequiredService<IBus>();
+        // The same showtime's commands sent to a partition of each worker: two writers on the same seats at once.
+        var toA = await bus.GetSendEndpoint(PartitionAddresses.For(attachedA.Attached.First()));
+        var toB = await bus.GetSendEndpoint(PartitionAddresses.For(attachedB.Attached.First()));
+        var random = new Random(11);
+        var commands = Enumerable.Range(0, 300)
+            .Select(i => new RequestSeatHold(Guid.NewGuid(), showtimeId, $"writer-{i}", random.GetItems(seatIds, random.Next(1, 3)).Distinct().ToArray(), null, DateTimeOffset.UtcNow))
+            .ToList();
+
+        await Task.WhenAll(commands.Select((command, i) => (i % 2 == 0 ? toA : toB).Send(command)));
+
+        await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) == commands.Count, TimeSpan.FromSeconds(60));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. commands.Select(c => c.BookingId)]);
+    }
+
+    [Fact]
+    public async Task Should_end_each_booking_once_when_the_sweeper_races_a_confirm()
+    {
+        var racing = new Dictionary<string, string?> { ["Worker:Sweeper:GraceSeconds"] = "0", ["Worker:Sweeper:IntervalSeconds"] = "0.05" };
+        await using var worker = system.StartWorker(racing);
+        await using var ingress = system.StartIngress();
+        await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
+        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(10, ("A", 20));
+        var buyers = await Task.WhenAll(Enumerable.Range(1, 20).Select(async i =>
+        {
+            var buyer = new BookingClient(ingress.CreateClient());
+            await TestTokens.AuthorizeAsync(buyer.Http, $"racer-{i}");
+            return (Buyer: buyer, BookingId: await buyer.HoldAcceptedAsync(showtimeId, $"A{i}"));
+        }));
+        var held = await Task.WhenAll(buyers.Select(b => b.Buyer.WaitForBookingAsync(b.BookingId)));
+        var expiresAt = held.Max(h => h.GetProperty("holdExpiresAt").GetDateTimeOffset());
+
+        // Confirms land around the expiry instant, where the sweeper is also at work.
+        await Task.Delay(expiresAt - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(100));
+        await Task.WhenAll(buyers.Select(b => b.Buyer.ConfirmAsync(b.BookingId)));
+        var finals = await Task.WhenAll(buyers.Select(b => b.Buyer.WaitForBookingAsync(b.BookingId, TimeSpan.FromSeconds(30), "pending", "held")));
+
+        Assert.All(finals, f => Assert.Contains(f.GetProperty("status").GetString(), new[] { "confirmed", "expired", "rejected" }));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. buyers.Select(b => b.BookingId)]);
+        foreach (var (_, bookingId) in buyers)
+        {
+            // One outcome each: every version was published with one status only, and the final one is the last.
+            await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId && e.Version == 2);
+            var versions = events.StatusChanges.Where(e => e.BookingId == bookingId).GroupBy(e => e.Version).ToList();
+            Assert.All(versions, v => Assert.Single(v.Select(e => e.Status).Distinct()));
+            Assert.Equal([1L, 2L], versions.Select(v => v.Key).Order());
+        }
+    }
+
+    [Fact]
+    public async Task Should_reject_a_poison_hold_and_park_it_in_the_error_queue_while_its_batch_goes_on()
+    {
+        await using var worker = system.StartWorker();
+        await using var ingress = system.StartIngress();
+        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
+        var poison = new RequestSeatHold(Guid.NewGuid(), showtimeId, "poison", null!, null, DateTimeOffset.UtcNow);
+        var healthy = new RequestSeatHold(Guid.NewGuid(), showtimeId, "healthy", ["A1"], null, DateTimeOffset.UtcNow);
+
+        await Task.WhenAll(endpoint.Send(poison), endpoint.Send(healthy));
+
+        await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) == 2, TimeSpan.FromSeconds(30));
+        Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poison.BookingId));
+        Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
+        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var errorQueue = await channel.QueueDeclarePassiveAsync($"{ShowtimePartitions.QueueName(partition)}_error");
+        Assert.True(errorQueue.MessageCount >= 1, "the poison message should be in the error queue");
+    }
+
+    [Fact]
+    public async Task Should_publish_a_committed_change_when_the_process_died_before_publishing_it()
+    {
+        await using var worker = system.StartWorker();
+        await using var ingress = system.StartIngress();
+        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
+        var bookingId = await admin.HoldAcceptedAsync(showtimeId, "A1");
+        await admin.WaitForStatusAsync(bookingId);
+        await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
+
+        // What a crash between the commit and the publish leaves behind: a change not marked published.
+        await ExecuteAsync("UPDATE bookings SET published_version = 0 WHERE id = @id", bookingId);
+
+        var republished = await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId, timeout: TimeSpan.FromSeconds(20));
+        Assert.Equal(("held", 1L), (republished[0].Status, republished[0].Version));
+        await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
+    }
+
+    private int CountBookings(Guid showtimeId) => (int)Scalar<long>("SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
+
+    private long PublishedVersion(Guid bookingId) => Scalar<long>("SELECT published_version FROM bookings WHERE id = @id", bookingId);
+
+    private async Task<(string, string?)> StatusAsync(Guid bookingId)
+    {
+        await using var connection = new NpgsqlConnection(system.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT status, reason FROM bookings WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", bookingId);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    private async Task ExecuteAsync(string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(system.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private T Scalar<T>(string sql, Guid id)
+    {
+        using var connection = new NpgsqlConnection(system.Postgres);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return (T)command.ExecuteScalar()!;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Booking.Testing;
+using Booking.Worker.Partitions;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace Booking.FaultTests;
+
+[Collection(FaultCollection.Name)]
+public sealed class RedisLossTests(FaultFixture system)
+{
+    [Fact]
+    public async Task Should_sell_no_seat_twice_and_rebuild_the_gate_when_redis_is_flushed_and_restarted_empty_mid_sale()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Worker:Gate:CheckSeconds"] = "0.5",
+        };
+        await using var worker = system.StartWorker(overrides);
+        await using var ingress = system.StartIngress(overrides);
+        await BookingSystemFixture.WaitUntilAsync(
+            () => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 10), ("B", 10), ("C", 10));
+        var seatIds = new[] { "A", "B", "C" }.SelectMany(row => Enumerable.Range(1, 10).Select(n => $"{row}{n}")).ToArray();
+
+        var before = await SaleDriver.RushAsync(ingress, showtimeId, seatIds, 40, 1, "before");
+        var sold = await ConfirmSomeAsync(before);
+        await redis.FlushAllAsync();
+        var afterFlush = await SaleDriver.RushAsync(ingress, showtimeId, seatIds, 40, 2, "flushed");
+        await redis.RestartEmptyAsync();
+        var afterRestart = await SaleDriver.RushAsync(ingress, showtimeId, seatIds, 40, 3, "restarted");
+
+        var all = before.Concat(afterFlush).Concat(afterRestart).ToList();
+        Assert.All(all, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Accepted, HttpStatusCode.Conflict }));
+        var accepted = all.Where(a => a.Status == HttpStatusCode.Accepted).ToList();
+        Assert.All(await SaleDriver.OutcomesAsync(accepted), status => Assert.Contains(status, new[] { "held", "rejected", "confirmed" }));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. accepted.Select(a => a.BookingId)]);
+
+        // The workers notice the missing marker and rebuild; then sold seats are refused at the gate again.
+        await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        await BookingSystemFixture.WaitUntilAsync(() => probe.GetDatabase().KeyExists("booking:gate:rebuilt"), TimeSpan.FromSeconds(20));
+        foreach (var seat in sold)
+        {
+            Assert.Null(await probe.GetDatabase().KeyTimeToLiveAsync($"seat:{{{showtimeId:N}}}:{seat}"));
+            Assert.True(await probe.GetDatabase().KeyExistsAsync($"seat:{{{showtimeId:N}}}:{seat}"), $"sold seat {seat} has no gate key");
+        }
+
+        using var late = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(late.Http, "late");
+        Assert.Equal(HttpStatusCode.Conflict, (await late.HoldAsync(showtimeId, sold[0])).StatusCode);
+    }
+
+    private static async Task<List<string>> ConfirmSomeAsync(List<SaleDriver.Answer> answers)
+    {
+        var sold = new List<string>();
+        foreach (var answer in answers.Where(a => a.Status == HttpStatusCode.Accepted).Take(10))
+        {
+            if (await answer.Buyer.WaitForStatusAsync(answer.BookingId) != "held")
+            {
+                continue;
+            }
+
+            await answer.Buyer.ConfirmAsync(answer.BookingId);
+            var booking = await answer.Buyer.WaitForBookingAsync(answer.BookingId, null, "pending", "held");
+            Assert.Equal("confirmed", booking.GetProperty("status").GetString());
+            sold.AddRange(booking.GetProperty("seats").EnumerateArray().Select(s => s.GetString()!));
+        }
+
+        Assert.NotEmpty(sold);
+        return sold;
+    }
+}
