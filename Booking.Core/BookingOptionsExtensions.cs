@@ -15,6 +15,7 @@ public static class BookingOptionsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<Telemetry.BookingMetrics>();
         return builder;
     }
 }

@@ -5,6 +5,7 @@ using Booking.Core.Data;
 using Booking.Core.Gate;
 using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
+using Booking.Core.Telemetry;
 using Booking.Ingress.Holds;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
@@ -48,6 +49,7 @@ public static class HoldsApi
         PendingBookings pending,
         IOptions<BookingOptions> options,
         TimeProvider clock,
+        BookingMetrics metrics,
         ILogger<HoldRequest> logger,
         CancellationToken cancellationToken)
     {
@@ -96,6 +98,7 @@ public static class HoldsApi
         var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
         if (conflicts.Count > 0)
         {
+            metrics.HoldRejectedAtGate();
             return TypedResults.Problem(
                 "Some of the seats are already held or sold.",
                 statusCode: StatusCodes.Status409Conflict,
@@ -120,9 +123,11 @@ public static class HoldsApi
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
             await remembered;
             await ReleaseQuietlyAsync(gate, pending, command, logger);
+            metrics.RequestShed("broker_unavailable");
             return ServiceUnavailable(http);
         }
 
+        metrics.HoldAccepted();
         return Accepted(command.BookingId);
     }
 

@@ -1,6 +1,7 @@
 using Booking.Contracts;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
+using Booking.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Booking.Worker.Holds;
@@ -9,7 +10,7 @@ namespace Booking.Worker.Holds;
 /// Applies many hold requests in one transaction, in arrival order, each to its own exact outcome: all its seats
 /// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever.
 /// </summary>
-public sealed class HoldBatch(BookingDbContext db, TimeProvider clock)
+public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMetrics metrics)
 {
     /// <summary>
     /// Applies <paramref name="commands"/> and saves. Returns every booking whose latest change must be published:
@@ -72,7 +73,29 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());
         return changed;
+    }
+
+    private void Count(List<RequestSeatHold> applied, List<BookingRecord> changed, DateTimeOffset committedAt)
+    {
+        var outcomes = changed.ToDictionary(b => b.Id);
+        foreach (var command in applied)
+        {
+            if (outcomes[command.BookingId].Status == BookingStatus.Held)
+            {
+                metrics.HoldCommitted(committedAt - command.RequestedAt);
+            }
+            else
+            {
+                metrics.HoldRejectedInWorker();
+            }
+        }
+
+        foreach (var _ in changed.Where(b => b.Status == BookingStatus.Expired))
+        {
+            metrics.HoldExpired();
+        }
     }
 
     private static BookingRecord NewBooking(RequestSeatHold command, DateTime now) => new()

@@ -1,4 +1,5 @@
 using Booking.Core.Data;
+using Booking.Core.Telemetry;
 using Booking.Worker.Holds;
 using Booking.Worker.Publishing;
 using MassTransit;
@@ -12,7 +13,8 @@ namespace Booking.Worker.Sweeping;
 /// (owner-checked) and the events published. Several workers may sweep at once: each showtime's changes commit
 /// under version checks, so a showtime someone else changed first is skipped and picked up by the next sweep.
 /// </summary>
-public sealed class ExpiredHoldSweeper(IServiceScopeFactory scopes, IOptions<SweeperOptions> options, TimeProvider clock, ILogger<ExpiredHoldSweeper> logger)
+public sealed class ExpiredHoldSweeper(
+    IServiceScopeFactory scopes, IOptions<SweeperOptions> options, TimeProvider clock, BookingMetrics metrics, ILogger<ExpiredHoldSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -78,6 +80,11 @@ public sealed class ExpiredHoldSweeper(IServiceScopeFactory scopes, IOptions<Swe
         {
             logger.LogDebug("Showtime {ShowtimeId} changed during the sweep; the next sweep picks it up", showtimeId);
             return 0;
+        }
+
+        foreach (var _ in bookings)
+        {
+            metrics.HoldExpired();
         }
 
         var publisher = services.GetRequiredService<IPublishEndpoint>();
