@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Booking.Contracts;
 using Booking.Core;
+using Booking.Core.Callbacks;
 using Booking.Core.Data;
 using Booking.Core.Gate;
 using Booking.Core.Messaging;
@@ -50,10 +51,15 @@ public static class HoldsApi
         IOptions<BookingOptions> options,
         TimeProvider clock,
         BookingMetrics metrics,
+        CallbackAddressPolicy callbacks,
         ILogger<HoldRequest> logger,
         CancellationToken cancellationToken)
     {
         var errors = request.Validate(options.Value);
+        if (!errors.ContainsKey("callbackUrl") && request.CallbackUrl is not null && callbacks.Check(request.CallbackUrl) is { IsAllowed: false } refused)
+        {
+            errors["callbackUrl"] = [refused.Reason!];
+        }
         if (idempotencyKey is { Length: 0 or > IdempotentBookingIds.MaxKeyLength })
         {
             errors["Idempotency-Key"] = [$"Idempotency-Key must be 1 to {IdempotentBookingIds.MaxKeyLength} characters."];

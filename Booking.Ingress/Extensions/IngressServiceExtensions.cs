@@ -1,4 +1,5 @@
 using Booking.Core;
+using Booking.Core.Callbacks;
 using Booking.Core.Gate;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Holds;
@@ -21,6 +22,7 @@ public static class IngressServiceExtensions
     {
         builder.AddBookingOptions();
         builder.AddBookingAuthentication();
+        builder.AddCallbackOptions();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ShowtimeLayouts>();
         builder.Services.AddSingleton<PendingBookings>();

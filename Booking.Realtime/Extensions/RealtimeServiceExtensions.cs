@@ -2,7 +2,9 @@ using Booking.Realtime.Consumers;
 using Booking.Realtime.Hubs;
 using Booking.ServiceDefaults;
 using MassTransit;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Booking.Realtime.Extensions;
@@ -15,14 +17,26 @@ public static class RealtimeServiceExtensions
     /// </summary>
     public const string QueueName = "booking-realtime";
 
+    /// <summary>The CORS policy of the hub: the origins of <see cref="RealtimeOptions.AllowedOrigins"/>.</summary>
+    public const string CorsPolicy = "hub";
+
     /// <summary>
-    /// Adds authentication, SignalR with the API's JSON settings (camelCase, enums as strings, nulls left out) and,
-    /// when <c>ConnectionStrings:Redis</c> is set, the Redis backplane. The bus is added by the host (see Program.cs).
+    /// Adds authentication, SignalR with the API's JSON settings (camelCase, enums as strings, nulls left out), CORS
+    /// for the browser origins of <c>Realtime:AllowedOrigins</c> and, when <c>ConnectionStrings:Redis</c> is set, the
+    /// Redis backplane. The bus is added by the host (see Program.cs).
     /// </summary>
     public static IHostApplicationBuilder AddRealtimeServices(this IHostApplicationBuilder builder)
     {
         builder.AddBookingAuthentication();
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<RealtimeOptions>>((cors, realtime) =>
+            cors.AddPolicy(CorsPolicy, policy => policy
+                .WithOrigins(realtime.Value.AllowedOrigins)
+                .WithMethods(HttpMethods.Get, HttpMethods.Post)
+                .AllowAnyHeader()
+                .AllowCredentials()));
 
         var signalR = builder.Services.AddSignalR()
             .AddJsonProtocol(options => ServiceDefaultsExtensions.ConfigureJson(options.PayloadSerializerOptions));
@@ -53,10 +67,16 @@ public static class RealtimeServiceExtensions
         bus.AddConsumer<BookingStatusChangedConsumer>(RetryBriefly).Endpoint(endpoint => endpoint.Name = QueueName);
     }
 
-    /// <summary>Maps the hub at <see cref="BookingHub.Path"/> and the development token endpoint (where allowed).</summary>
+    /// <summary>
+    /// Maps the hub at <see cref="BookingHub.Path"/> and the development token endpoint (where allowed). CORS runs
+    /// before authentication, so a browser's preflight (which carries no token) is answered instead of refused.
+    /// </summary>
     public static WebApplication MapRealtimeHub(this WebApplication app)
     {
-        app.MapHub<BookingHub>(BookingHub.Path);
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHub<BookingHub>(BookingHub.Path).RequireCors(CorsPolicy);
         app.MapDevTokens();
         return app;
     }

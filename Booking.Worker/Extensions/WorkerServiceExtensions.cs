@@ -1,4 +1,5 @@
 using Booking.Core;
+using Booking.Worker.Callbacks;
 using Booking.Worker.Consumers;
 using Booking.Worker.Gate;
 using Booking.Worker.Holds;
@@ -35,6 +36,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddSingleton<UnpublishedChangeSweeper>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UnpublishedChangeSweeper>());
         builder.Services.AddHostedService<GateGuard>();
+        builder.AddCallbacks();
         return builder;
     }
 
@@ -47,5 +49,6 @@ public static class WorkerServiceExtensions
         bus.AddConsumer<RequestSeatHoldConsumer, RequestSeatHoldConsumerDefinition>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<ConfirmBookingConsumer, ConfirmBookingConsumerDefinition>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<CancelBookingConsumer, CancelBookingConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        bus.AddCallbackConsumer();
     }
 }

@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace Booking.Core.Callbacks;
+
+/// <summary>Host names and the allow-list's patterns: exact names or addresses, <c>*.domain</c>, and <c>*</c>.</summary>
+internal static class HostPattern
+{
+    public const string Any = "*";
+
+    /// <summary>Lower case, without a trailing dot or the brackets of an IPv6 literal.</summary>
+    public static string Normalize(string host)
+    {
+        var normalized = host.Trim().TrimEnd('.').ToLowerInvariant();
+        return normalized.StartsWith('[') && normalized.EndsWith(']') ? normalized[1..^1] : normalized;
+    }
+
+    public static bool IsValid(string? pattern)
+    {
+        var normalized = Normalize(pattern ?? "");
+        if (normalized == Any)
+        {
+            return true;
+        }
+
+        if (normalized.StartsWith("*.", StringComparison.Ordinal))
+        {
+            normalized = normalized[2..];
+        }
+
+        return IPAddress.TryParse(normalized, out _) || Uri.CheckHostName(normalized) == UriHostNameType.Dns;
+    }
+
+    /// <summary>Whether <paramref name="host"/> (normalized) matches <paramref name="pattern"/>.</summary>
+    public static bool Matches(string pattern, string host)
+    {
+        var normalized = Normalize(pattern);
+        if (normalized == Any)
+        {
+            return true;
+        }
+
+        return normalized.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(normalized[1..], StringComparison.Ordinal) && host.Length > normalized.Length - 1
+            : host == normalized || (IPAddress.TryParse(host, out var address) && IPAddress.TryParse(normalized, out var listed) && address.Equals(listed));
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Booking.Realtime.Hubs;
+
+/// <summary>The <c>Realtime</c> section.</summary>
+public sealed class RealtimeOptions
+{
+    public const string Section = "Realtime";
+
+    /// <summary>
+    /// Browser origins (scheme, host and port, e.g. <c>https://tickets.example.com</c>) whose pages may connect to the
+    /// hub across origins, with credentials. Empty allows none: only same-origin pages and non-browser clients connect.
+    /// </summary>
+    [CustomValidation(typeof(RealtimeOptions), nameof(ValidateOrigins))]
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Refuses anything but bare origins: a path or a wildcard would not do what it seems to.</summary>
+    public static ValidationResult? ValidateOrigins(string[] origins) =>
+        origins.FirstOrDefault(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) ||
+                                    (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) ||
+                                    uri.PathAndQuery != "/" || o.EndsWith('/')) is { } bad
+            ? new ValidationResult($"Realtime:AllowedOrigins has '{bad}'; use a bare origin such as https://tickets.example.com.")
+            : ValidationResult.Success;
+}

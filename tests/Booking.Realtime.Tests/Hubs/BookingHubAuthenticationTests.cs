@@ -1,0 +1,43 @@
+using System.Net;
+using System.Security.Claims;
+using Booking.Realtime.Hubs;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Booking.Realtime.Tests.Hubs;
+
+[Collection(RealtimeCollection.Name)]
+public sealed class BookingHubAuthenticationTests(RealtimeSystemFixture fixture)
+{
+    [Fact]
+    public async Task Should_refuse_the_connection_with_401_when_no_token_is_sent()
+    {
+        await using var connection = HubClient.Build(fixture.Realtime, token: null);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        using var http = fixture.Realtime.CreateClient();
+        var negotiate = await http.PostAsync($"{BookingHub.Path}/negotiate?negotiateVersion=1", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_refuse_the_connection_with_401_when_the_token_is_signed_with_another_key()
+    {
+        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", "mallory")]),
+            Issuer = "booking",
+            Audience = "booking",
+            Expires = DateTime.UtcNow.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey("another-key-0123456789-0123456789-0123456789"u8.ToArray()), SecurityAlgorithms.HmacSha256),
+        });
+        await using var connection = HubClient.Build(fixture.Realtime, forged);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+}
