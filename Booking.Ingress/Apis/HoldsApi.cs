@@ -8,6 +8,7 @@ using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
 using Booking.Core.Telemetry;
 using Booking.Ingress.Holds;
+using Booking.Ingress.Shedding;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using MassTransit;
@@ -33,7 +34,8 @@ public static class HoldsApi
         app.MapPost("/api/showtimes/{id:guid}/holds", HoldAsync)
             .WithTags("Bookings")
             .WithSummary("Ask to hold seats; the outcome arrives on the booking")
-            .RequireAuthorization();
+            .RequireAuthorization()
+            .RequireRateLimiting(SheddingExtensions.PerCustomerPolicy);
         return app;
     }
 
@@ -52,6 +54,7 @@ public static class HoldsApi
         TimeProvider clock,
         BookingMetrics metrics,
         CallbackAddressPolicy callbacks,
+        PartitionQueueDepths queues,
         ILogger<HoldRequest> logger,
         CancellationToken cancellationToken)
     {
@@ -83,6 +86,13 @@ public static class HoldsApi
             {
                 ["seats"] = [$"These seats do not exist in this showtime: {string.Join(", ", unknown)}."],
             });
+        }
+
+        var partition = ShowtimePartitions.PartitionOf(id, options.Value.Partitions);
+        if (queues.IsOverloaded(partition))
+        {
+            metrics.RequestShed("queue_depth");
+            return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
         }
 
         var customerId = user.CustomerId();
@@ -117,8 +127,7 @@ public static class HoldsApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
-            var endpoint = await sender.GetSendEndpoint(
-                PartitionAddresses.For(ShowtimePartitions.PartitionOf(id, options.Value.Partitions)));
+            var endpoint = await sender.GetSendEndpoint(PartitionAddresses.For(partition));
             remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
             await endpoint.Send(command, timeout.Token);
             await remembered;
@@ -211,13 +220,14 @@ public static class HoldsApi
         }
     }
 
-    internal static ProblemHttpResult ServiceUnavailable(HttpContext http)
+    internal static ProblemHttpResult ServiceUnavailable(
+        HttpContext http, string detail = "The booking queue is unavailable; nothing was accepted. Try again shortly.", int retryAfterSeconds = 5)
     {
-        http.Response.Headers.RetryAfter = "5";
+        http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
-            "The booking queue is unavailable; nothing was accepted. Try again shortly.",
+            detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Try again later",
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
     }
 }

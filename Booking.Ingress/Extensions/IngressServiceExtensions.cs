@@ -3,6 +3,7 @@ using Booking.Core.Callbacks;
 using Booking.Core.Gate;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Holds;
+using Booking.Ingress.Shedding;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -37,6 +38,7 @@ public static class IngressServiceExtensions
             builder.Services.AddDistributedMemoryCache();
         }
 
+        builder.AddShedding();
         builder.Services.AddOpenApi();
         return builder;
     }
@@ -47,6 +49,7 @@ public static class IngressServiceExtensions
         // After the status-code-pages middleware of MapDefaultEndpoints, so a 401 or 403 gets a problem body too.
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapShowtimesApi();
         app.MapHoldsApi();
         app.MapBookingsApi();

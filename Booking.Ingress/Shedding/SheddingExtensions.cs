@@ -1,0 +1,49 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Booking.Core.Telemetry;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Booking.Ingress.Shedding;
+
+/// <summary>Registers the ingress's load shedding: a per-customer rate limit and the partition queue bound.</summary>
+public static class SheddingExtensions
+{
+    /// <summary>The rate-limiting policy of the hold endpoint.</summary>
+    public const string PerCustomerPolicy = "per-customer";
+
+    public static IHostApplicationBuilder AddShedding(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SheddingOptions>().BindConfiguration(SheddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PartitionQueueDepths>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionQueueDepths>());
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PerCustomerPolicy, http =>
+            {
+                var options = http.RequestServices.GetRequiredService<IOptions<SheddingOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(
+                    http.User.FindFirstValue("sub") ?? "anonymous",
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = options.PerCustomerBurst,
+                        TokensPerPeriod = options.PerCustomerPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+            });
+            limiter.OnRejected = async (context, cancellationToken) =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<BookingMetrics>().RequestShed("customer_rate");
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await TypedResults.Problem(
+                        "Too many requests from this customer; try again in a second.",
+                        statusCode: StatusCodes.Status429TooManyRequests,
+                        title: "Slow down")
+                    .ExecuteAsync(context.HttpContext);
+            };
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Booking.Ingress.Shedding;
+
+/// <summary>
+/// The <c>Ingress:Shedding</c> section: when the ingress refuses work quickly instead of queueing it without limit.
+/// </summary>
+public sealed class SheddingOptions
+{
+    public const string Section = "Ingress:Shedding";
+
+    /// <summary>Hold requests a customer may make per second, on average.</summary>
+    [Range(1, 100000)]
+    public int PerCustomerPerSecond { get; set; } = 10;
+
+    /// <summary>How many hold requests a customer may make at once before the average applies.</summary>
+    [Range(1, 100000)]
+    public int PerCustomerBurst { get; set; } = 30;
+
+    /// <summary>
+    /// A partition queue deeper than this refuses new holds with 503 until it drains: at the workers' commit rate a
+    /// deeper queue would only mean answers that arrive after the buyer has given up.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxQueueDepth { get; set; } = 20_000;
+
+    /// <summary>How often the queue depths are read from the broker.</summary>
+    [Range(50, 60_000)]
+    public int QueueDepthPollMilliseconds { get; set; } = 500;
+}

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Net;
+using Booking.Testing;
+using Booking.Worker.Partitions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Booking.FaultTests;
+
+[Collection(FaultCollection.Name)]
+public sealed class LoadSheddingTests(FaultFixture system)
+{
+    [Fact]
+    public async Task Should_refuse_holds_quickly_with_503_when_the_partition_queue_is_too_deep_and_accept_again_once_drained()
+    {
+        var shallow = new Dictionary<string, string?>
+        {
+            ["Ingress:Shedding:MaxQueueDepth"] = "5",
+            ["Ingress:Shedding:QueueDepthPollMilliseconds"] = "100",
+        };
+        await using var ingress = system.StartIngress(shallow);
+        using var admin = new BookingClient(ingress.CreateClient());
+        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 50));
+        var seatIds = Enumerable.Range(1, 50).Select(n => $"A{n}").ToArray();
+
+        // No worker runs, so the queue only grows until the ingress sees it past the bound.
+        var backlog = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[..20], 20, 5, "backlog");
+        await Task.Delay(500);
+        var watch = Stopwatch.StartNew();
+        var overload = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[20..], 30, 6, "overload");
+        watch.Stop();
+
+        Assert.True(backlog.Count(a => a.Status == HttpStatusCode.Accepted) > 5);
+        Assert.All(overload, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
+        await using var worker = system.StartWorker();
+        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        var accepted = backlog.Where(a => a.Status == HttpStatusCode.Accepted).ToList();
+        Assert.All(await SaleDriver.OutcomesAsync(accepted), status => Assert.Contains(status, new[] { "held", "rejected" }));
+        await Task.Delay(500);
+        var afterDrain = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[45..], 1, 7, "after");
+        Assert.Equal(HttpStatusCode.Accepted, afterDrain[0].Status);
+        await SaleDriver.OutcomesAsync(afterDrain);
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. accepted.Select(a => a.BookingId), afterDrain[0].BookingId]);
+    }
+}
