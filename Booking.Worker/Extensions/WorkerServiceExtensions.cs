@@ -27,6 +27,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();
         builder.Services.AddScoped<PoisonHolds>();
+        builder.Services.AddScoped<HeldBookings>();
         builder.Services.AddScoped<OutcomePublisher>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<PartitionEndpoints>();

@@ -15,35 +15,18 @@ namespace Booking.Worker.Sweeping;
 /// </summary>
 public sealed class ExpiredHoldSweeper(
     IServiceScopeFactory scopes, IOptions<SweeperOptions> options, TimeProvider clock, BookingMetrics metrics, ILogger<ExpiredHoldSweeper> logger)
-    : BackgroundService
+    : PeriodicSweeper(options, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Hold sweep failed; trying again next interval");
-            }
-        }
-    }
-
-    /// <summary>One sweep; returns how many bookings it expired.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
         var now = clock.GetUtcNow().UtcDateTime;
-        var cutoff = now.AddSeconds(-options.Value.GraceSeconds);
+        var cutoff = now.AddSeconds(-Options.GraceSeconds);
         var due = await db.Bookings.AsNoTracking()
             .Where(b => b.Status == BookingStatus.Held && b.HoldExpiresAt <= cutoff)
             .OrderBy(b => b.HoldExpiresAt)
-            .Take(options.Value.BatchSize)
+            .Take(Options.BatchSize)
             .Select(b => new { b.Id, b.ShowtimeId })
             .ToListAsync(cancellationToken);
 

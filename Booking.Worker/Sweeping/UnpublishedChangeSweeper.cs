@@ -11,34 +11,17 @@ namespace Booking.Worker.Sweeping;
 /// died in between. Together with redelivery this keeps a state change and its events from parting.
 /// </summary>
 public sealed class UnpublishedChangeSweeper(IServiceScopeFactory scopes, IOptions<SweeperOptions> options, TimeProvider clock, ILogger<UnpublishedChangeSweeper> logger)
-    : BackgroundService
+    : PeriodicSweeper(options, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.IntervalSeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Republish sweep failed; trying again next interval");
-            }
-        }
-    }
-
-    /// <summary>One sweep; returns how many changes it published.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public override async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        var cutoff = clock.GetUtcNow().UtcDateTime.AddSeconds(-options.Value.RepublishAfterSeconds);
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddSeconds(-Options.RepublishAfterSeconds);
         var unpublished = await db.Bookings.AsNoTracking()
             .Where(b => b.PublishedVersion < b.Version && b.UpdatedAt <= cutoff)
             .OrderBy(b => b.UpdatedAt)
-            .Take(options.Value.BatchSize)
+            .Take(Options.BatchSize)
             .ToListAsync(cancellationToken);
         if (unpublished.Count > 0)
         {
