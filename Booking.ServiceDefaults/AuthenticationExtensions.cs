@@ -18,6 +18,13 @@ public static class AuthenticationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddBookingAuthentication(this IHostApplicationBuilder builder)
     {
+        // Several roles of one process (Booking.Standalone) call this; the bearer scheme may be registered once only.
+        if (builder.Services.Any(service => service.ServiceType == typeof(AuthenticationRegistered)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<AuthenticationRegistered>();
         builder.Services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
             .ValidateDataAnnotations()
@@ -59,6 +66,8 @@ public static class AuthenticationExtensions
     /// <summary>The customer id of an authenticated caller: the token's <c>sub</c>.</summary>
     public static string CustomerId(this ClaimsPrincipal user) =>
         user.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no sub claim.");
+
+    private sealed class AuthenticationRegistered;
 
     internal static SymmetricSecurityKey SigningKey(AuthOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
 }

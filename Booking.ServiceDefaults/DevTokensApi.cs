@@ -23,7 +23,8 @@ public static class DevTokensApi
     public static IEndpointRouteBuilder MapDevTokens(this IEndpointRouteBuilder app)
     {
         var options = app.ServiceProvider.GetRequiredService<IOptions<AuthOptions>>().Value;
-        if (!options.DevTokens)
+        // Mapped once per application, however many roles of one process (Booking.Standalone) ask for it.
+        if (!options.DevTokens || (app is IApplicationBuilder application && !application.Properties.TryAdd("Booking.DevTokens.Mapped", true)))
         {
             return app;
         }

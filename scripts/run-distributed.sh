@@ -130,6 +130,9 @@ for s in "${SERVICES[@]}"; do
 done
 
 # ---- start ------------------------------------------------------------------------------------
+# The seat-map page served by the ingress talks to the hub on the realtime port, so the hub allows its origin.
+export SeatMap__HubUrl="http://127.0.0.1:$REALTIME_PORT/hubs/booking"
+export Realtime__AllowedOrigins__0="http://127.0.0.1:$INGRESS_PORT"
 for s in "${SERVICES[@]}"; do
   IFS='|' read -r name project port <<<"$s"
   # own session/process group (so stopping it reaches `dotnet run` and the app it started);

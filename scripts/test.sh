@@ -71,6 +71,25 @@ else
   . "$SERVERS_DIR/servers.env"
 fi
 
+# ---- browser and front-end tools ----------------------------------------------------------------
+# npm vendors the hub's browser client for the seat-map page (web/SeatMap.targets); the browser tests drive
+# Debian's Chromium through Playwright.
+need_pkgs=()
+command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
+[ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || summary_fail "missing ${need_pkgs[*]}: apt-get update && apt-get install -y ${need_pkgs[*]}"
+  echo "test.sh: installing ${need_pkgs[*]} with apt-get ..."
+  if ! { export DEBIAN_FRONTEND=noninteractive
+         apt-get -o DPkg::Lock::Timeout=1200 update &&
+           apt-get -o DPkg::Lock::Timeout=1200 install -y "${need_pkgs[@]}"; } </dev/null >"$WORK/apt-browser.log" 2>&1; then
+    tail -n 30 "$WORK/apt-browser.log" >&2
+    summary_fail "apt-get install ${need_pkgs[*]} failed"
+  fi
+fi
+# Screenshots of the browser tests are kept (TestResults/ is ignored by git), unlike the temporary .trx files.
+export BOOKING_TEST_ARTIFACTS="${BOOKING_TEST_ARTIFACTS:-$ROOT/TestResults/artifacts}"
+
 # ---- dotnet test -----------------------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || summary_fail "dotnet not found on PATH"
 [ -f Booking.slnx ] || summary_fail "Booking.slnx not found in $ROOT"

@@ -4,6 +4,7 @@ using Booking.Core.Gate;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Holds;
 using Booking.Ingress.Shedding;
+using Booking.SeatMap;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
@@ -43,7 +44,10 @@ public static class IngressServiceExtensions
         return builder;
     }
 
-    /// <summary>Maps the API, the development token endpoint (where allowed) and, in development, the API reference.</summary>
+    /// <summary>
+    /// Maps the API, the seat-map page at <c>/</c>, the development token endpoint (where allowed) and, in development,
+    /// the API reference.
+    /// </summary>
     public static WebApplication MapIngressApi(this WebApplication app)
     {
         // After the status-code-pages middleware of MapDefaultEndpoints, so a 401 or 403 gets a problem body too.
@@ -55,6 +59,7 @@ public static class IngressServiceExtensions
         app.MapBookingsApi();
         app.MapAdminApi();
         app.MapDevTokens();
+        app.MapSeatMapPage();
         app.MapOpenApi();
         if (app.Environment.IsDevelopment())
         {

@@ -13,7 +13,7 @@ namespace Booking.Testing;
 /// database, Redis and RabbitMQ. Shared by the tests of one assembly (collection fixture); each test makes its own
 /// showtime, so tests never depend on each other.
 /// </summary>
-public class BookingSystemFixture : IAsyncLifetime
+public class BookingSystemFixture : IAsyncLifetime, IBookingSystem
 {
     public const int Partitions = 4;
 
@@ -97,6 +97,8 @@ public class BookingSystemFixture : IAsyncLifetime
         _ = ingress.Server;
         return ingress;
     }
+
+    public HttpClient CreateAnonymousClient() => Ingress.CreateClient();
 
     public IDatabase Redis => Ingress.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
 
