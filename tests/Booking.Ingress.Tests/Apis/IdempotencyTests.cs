@@ -12,39 +12,6 @@ namespace Booking.Ingress.Tests.Apis;
 public sealed class IdempotencyTests(BookingSystemFixture system)
 {
     [Fact]
-    public async Task Should_return_the_first_booking_when_the_same_key_is_sent_again()
-    {
-        using var admin = await system.ClientAsync("admin", "admin");
-        using var alice = await system.ClientAsync("alice");
-        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
-        var key = Guid.NewGuid().ToString();
-
-        var first = await HoldAsync(alice, showtimeId, key, "A1");
-        await alice.WaitForStatusAsync(first.BookingId);
-        var again = await HoldAsync(alice, showtimeId, key, "A1");
-
-        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.Status, again.Status));
-        Assert.Equal(first.BookingId, again.BookingId);
-        Assert.Equal(1, await BookingCountAsync(showtimeId));
-    }
-
-    [Fact]
-    public async Task Should_answer_422_when_a_key_is_reused_with_a_different_body()
-    {
-        using var admin = await system.ClientAsync("admin", "admin");
-        using var alice = await system.ClientAsync("alice");
-        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
-        var key = Guid.NewGuid().ToString();
-        var first = await HoldAsync(alice, showtimeId, key, "A1");
-        await alice.WaitForStatusAsync(first.BookingId);
-
-        var reused = await HoldAsync(alice, showtimeId, key, "A2");
-
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.Status);
-        Assert.Equal(1, await BookingCountAsync(showtimeId));
-    }
-
-    [Fact]
     public async Task Should_make_separate_bookings_when_two_customers_use_the_same_key()
     {
         using var admin = await system.ClientAsync("admin", "admin");
