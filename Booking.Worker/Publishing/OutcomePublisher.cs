@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Booking.Worker.Publishing;
 
 /// <summary>
-/// What follows a committed booking change: its events are published, the row is marked published, and the gate is
-/// told (sold seats stay locked, freed seats are unlocked). A crash before the mark leaves the row unpublished, and
+/// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), its
+/// events are published, and the row is marked published. A crash before the mark leaves the row unpublished, and
 /// the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes it again: at-least-once.
 /// </summary>
 public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimeProvider clock, ILogger<OutcomePublisher> logger)
@@ -20,6 +20,9 @@ public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimePr
             return;
         }
 
+        // The gate first, right after the commit: a buyer who learns that seats were freed (from the booking, the
+        // seat map or an event) must find the gate already open for them.
+        await UpdateGateAsync(changed);
         var now = clock.GetUtcNow();
         var publishes = new List<Task>(changed.Count * 2);
         foreach (var booking in changed)
@@ -42,8 +45,6 @@ public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimePr
                 .Where(b => ids.Contains(b.Id) && b.Version == version && b.PublishedVersion < version)
                 .ExecuteUpdateAsync(set => set.SetProperty(b => b.PublishedVersion, version), cancellationToken);
         }
-
-        await UpdateGateAsync(changed);
     }
 
     private async Task UpdateGateAsync(IReadOnlyCollection<BookingRecord> changed)
