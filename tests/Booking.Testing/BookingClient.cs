@@ -59,22 +59,33 @@ public sealed class BookingClient(HttpClient http) : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>(Json);
     }
 
-    /// <summary>Polls the booking until its status is out of <paramref name="waitingStatuses"/> (default: pending).</summary>
+    /// <summary>
+    /// Polls the booking until its status is out of <paramref name="waitingStatuses"/> (default: pending). A 404
+    /// counts as pending too: the pending record is best effort (it lives in Redis), so a booking may read as unknown
+    /// until the worker has stored it; one that never appears fails the wait.
+    /// </summary>
     public async Task<JsonElement> WaitForBookingAsync(Guid bookingId, TimeSpan? timeout = null, params string[] waitingStatuses)
     {
         var waiting = waitingStatuses.Length > 0 ? waitingStatuses : InFlightStatuses;
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            var booking = await GetBookingAsync(bookingId);
-            if (!waiting.Contains(booking.GetProperty("status").GetString()))
+            var response = await GetBookingResponseAsync(bookingId);
+            string? status = "not found";
+            if (response.StatusCode != HttpStatusCode.NotFound)
             {
-                return booking;
+                response.EnsureSuccessStatusCode();
+                var booking = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+                status = booking.GetProperty("status").GetString();
+                if (!waiting.Contains(status))
+                {
+                    return booking;
+                }
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Booking {bookingId} still {booking.GetProperty("status")} after {timeout}.");
+                throw new TimeoutException($"Booking {bookingId} still {status} after {timeout}.");
             }
 
             await Task.Delay(50);
