@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,21 @@ public static class AuthenticationExtensions
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin));
         return builder;
+    }
+
+    /// <summary>
+    /// Adds the authentication and authorization middleware, once per application however many roles of one process
+    /// (Booking.Standalone) ask for it. Call it after <c>MapDefaultEndpoints</c>, so a 401 or 403 gets a problem body.
+    /// </summary>
+    public static WebApplication UseBookingAuthentication(this WebApplication app)
+    {
+        if (((IApplicationBuilder)app).Properties.TryAdd("Booking.Authentication.Used", true))
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
+        return app;
     }
 
     /// <summary>The customer id of an authenticated caller: the token's <c>sub</c>.</summary>

@@ -50,9 +50,7 @@ public static class IngressServiceExtensions
     /// </summary>
     public static WebApplication MapIngressApi(this WebApplication app)
     {
-        // After the status-code-pages middleware of MapDefaultEndpoints, so a 401 or 403 gets a problem body too.
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseBookingAuthentication();
         app.UseRateLimiter();
         app.MapShowtimesApi();
         app.MapHoldsApi();

@@ -74,8 +74,7 @@ public static class RealtimeServiceExtensions
     public static WebApplication MapRealtimeHub(this WebApplication app)
     {
         app.UseCors();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseBookingAuthentication();
         app.MapHub<BookingHub>(BookingHub.Path).RequireCors(CorsPolicy);
         app.MapDevTokens();
         return app;

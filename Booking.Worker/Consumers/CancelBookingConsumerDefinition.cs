@@ -9,6 +9,5 @@ public sealed class CancelBookingConsumerDefinition : ConsumerDefinition<CancelB
         IReceiveEndpointConfigurator endpointConfigurator,
         IConsumerConfigurator<CancelBookingConsumer> consumerConfigurator,
         IRegistrationContext context) =>
-        consumerConfigurator.UseMessageRetry(retry => retry.Exponential(
-            5, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)));
+        consumerConfigurator.UseMessageRetry(CommandRetry.Configure);
 }

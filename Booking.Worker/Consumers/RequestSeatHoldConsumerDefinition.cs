@@ -19,7 +19,6 @@ public sealed class RequestSeatHoldConsumerDefinition : ConsumerDefinition<Reque
             .SetMessageLimit(BatchSize)
             .SetTimeLimit(TimeSpan.FromMilliseconds(2))
             .SetConcurrencyLimit(1));
-        consumerConfigurator.UseMessageRetry(retry => retry.Exponential(
-            5, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)));
+        consumerConfigurator.UseMessageRetry(CommandRetry.Configure);
     }
 }
