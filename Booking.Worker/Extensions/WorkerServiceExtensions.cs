@@ -1,3 +1,4 @@
+using Booking.Contracts;
 using Booking.Core;
 using Booking.Worker.Callbacks;
 using Booking.Worker.Consumers;
@@ -24,6 +25,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<GateGuardOptions>().BindConfiguration(GateGuardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
+        builder.Services.AddSingleton<GroupCommit<RequestSeatHold>>();
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();
         builder.Services.AddScoped<PoisonHolds>();

@@ -98,6 +98,7 @@ public sealed class PartitionEndpoints(
                 }
 
                 endpoint.PrefetchCount = options.Value.PrefetchCount;
+                endpoint.ConcurrentMessageLimit = options.Value.PrefetchCount;
                 endpoint.ConfigureConsumer<RequestSeatHoldConsumer>(context);
                 endpoint.ConfigureConsumer<ConfirmBookingConsumer>(context);
                 endpoint.ConfigureConsumer<CancelBookingConsumer>(context);

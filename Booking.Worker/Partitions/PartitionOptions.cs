@@ -18,7 +18,10 @@ public sealed class PartitionOptions
     [Range(0.5, 300)]
     public double WorkerTtlSeconds { get; set; } = 4;
 
-    /// <summary>Messages fetched ahead per partition; at least the hold batch size.</summary>
+    /// <summary>
+    /// Messages fetched ahead per partition, all of them in progress at once: this bounds how many hold requests
+    /// one group commit can take (<see cref="Holds.GroupCommit{T}.MaxBatch"/>).
+    /// </summary>
     [Range(1, 10000)]
-    public int PrefetchCount { get; set; } = 200;
+    public int PrefetchCount { get; set; } = 500;
 }

@@ -24,7 +24,9 @@ public sealed class WorkerCrashTests(FaultFixture system)
         var buyers = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => BuyerAsync(ingress, $"crash-{i}")));
         var random = new Random(3);
 
-        var sale = Task.WhenAll(buyers.Select(buyer => HoldAsync(buyer, showtimeId, random)));
+        // The buyers arrive over about six seconds, longer than a cold worker's first transaction, so that the kill
+        // falls mid-sale: group commit would otherwise store a whole burst in the batch after the first.
+        var sale = Task.WhenAll(buyers.Select((buyer, i) => HoldAsync(buyer, showtimeId, random, TimeSpan.FromMilliseconds(15 * i))));
         await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) >= 5, TimeSpan.FromSeconds(30));
         await first.KillAsync();
         var storedAtKill = CountBookings(showtimeId);
@@ -99,8 +101,10 @@ public sealed class WorkerCrashTests(FaultFixture system)
         return http;
     }
 
-    private static async Task<(HttpStatusCode Status, Guid BookingId, HttpClient Buyer)> HoldAsync(HttpClient buyer, Guid showtimeId, Random random)
+    private static async Task<(HttpStatusCode Status, Guid BookingId, HttpClient Buyer)> HoldAsync(
+        HttpClient buyer, Guid showtimeId, Random random, TimeSpan arrival)
     {
+        await Task.Delay(arrival);
         string[] seats;
         lock (random)
         {

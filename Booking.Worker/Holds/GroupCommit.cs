@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+
+namespace Booking.Worker.Holds;
+
+/// <summary>
+/// Group commit per lane (a partition queue): requests that arrive while a lane's transaction runs wait, and the
+/// next transaction takes all of them, up to <see cref="MaxBatch"/>. A lone request runs at once, so a quiet system
+/// answers in one transaction's time, and a busy one commits many requests per transaction instead of queueing
+/// them one by one. The batch runs on the caller that wins the lane's lock, in that caller's scope; every caller
+/// gets its own request's result (or the batch's exception) and only then returns, so a message is acknowledged
+/// only after its batch ran. Requests enter a batch in the order they arrived.
+/// </summary>
+/// <remarks>
+/// MassTransit's own batch consumer fixes each batch when its time limit passes, not when the consumer is free, so
+/// under load it runs many small batches one after another; this lets the batch grow while the previous one runs.
+/// </remarks>
+public sealed class GroupCommit<T>
+{
+    /// <summary>The most requests in one batch.</summary>
+    public const int MaxBatch = 500;
+
+    private readonly ConcurrentDictionary<string, Lane> _lanes = new();
+
+    /// <summary>
+    /// Queues <paramref name="request"/> on <paramref name="lane"/> and returns once a batch that held it ran
+    /// <paramref name="runBatch"/> successfully; throws that batch's exception otherwise.
+    /// </summary>
+    public async Task RunAsync(string lane, T request, Func<IReadOnlyList<T>, Task> runBatch, CancellationToken cancellationToken)
+    {
+        var state = _lanes.GetOrAdd(lane, _ => new Lane());
+        var entry = new Entry(request);
+        state.Queue.Enqueue(entry);
+        await state.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            while (!entry.Done.Task.IsCompleted)
+            {
+                var batch = Take(state.Queue);
+                try
+                {
+                    await runBatch([.. batch.Select(e => e.Request)]);
+                    batch.ForEach(e => e.Done.TrySetResult());
+                }
+                catch (Exception ex)
+                {
+                    batch.ForEach(e => e.Done.TrySetException(ex));
+                }
+            }
+        }
+        finally
+        {
+            state.Lock.Release();
+        }
+
+        await entry.Done.Task;
+    }
+
+    private static List<Entry> Take(ConcurrentQueue<Entry> queue)
+    {
+        var batch = new List<Entry>(Math.Min(queue.Count, MaxBatch));
+        while (batch.Count < MaxBatch && queue.TryDequeue(out var entry))
+        {
+            batch.Add(entry);
+        }
+
+        return batch;
+    }
+
+    private sealed class Lane
+    {
+        public ConcurrentQueue<Entry> Queue { get; } = new();
+
+        public SemaphoreSlim Lock { get; } = new(1, 1);
+    }
+
+    private sealed record Entry(T Request)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,101 @@
+using Booking.Worker.Holds;
+
+namespace Booking.Worker.Tests.Consumers;
+
+public sealed class GroupCommitTests
+{
+    private readonly GroupCommit<int> _groups = new();
+    private readonly List<int[]> _batches = [];
+
+    [Fact]
+    public async Task Should_run_a_lone_request_at_once_in_a_batch_of_its_own()
+    {
+        await _groups.RunAsync("lane", 1, RecordAsync, CancellationToken.None);
+
+        Assert.Equal([[1]], _batches);
+    }
+
+    [Fact]
+    public async Task Should_put_every_request_that_arrived_during_a_batch_into_the_next_one_in_arrival_order()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _groups.RunAsync("lane", 0, async batch =>
+        {
+            await release.Task;
+            await RecordAsync(batch);
+        }, CancellationToken.None);
+        var waiting = Enumerable.Range(1, 20).Select(i => _groups.RunAsync("lane", i, RecordAsync, CancellationToken.None)).ToList();
+        Assert.All(waiting, task => Assert.False(task.IsCompleted));
+
+        release.SetResult();
+        await Task.WhenAll([first, .. waiting]);
+
+        Assert.Equal([[0], [.. Enumerable.Range(1, 20)]], _batches);
+    }
+
+    [Fact]
+    public async Task Should_fail_each_request_of_a_failed_batch_and_leave_the_next_batch_alone()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var failing = _groups.RunAsync("lane", 0, async _ =>
+        {
+            await release.Task;
+            throw new InvalidOperationException("batch failed");
+        }, CancellationToken.None);
+        var later = _groups.RunAsync("lane", 1, RecordAsync, CancellationToken.None);
+
+        release.SetResult();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("batch failed", failure.Message);
+        await later;
+        Assert.Equal([[1]], _batches);
+    }
+
+    [Fact]
+    public async Task Should_not_make_one_lane_wait_for_another()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var blocked = _groups.RunAsync("busy", 0, async batch =>
+        {
+            await release.Task;
+            await RecordAsync(batch);
+        }, CancellationToken.None);
+
+        await _groups.RunAsync("quiet", 1, RecordAsync, CancellationToken.None);
+
+        Assert.False(blocked.IsCompleted);
+        Assert.Equal([[1]], _batches);
+        release.SetResult();
+        await blocked;
+    }
+
+    [Fact]
+    public async Task Should_take_at_most_the_batch_limit_at_once()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _groups.RunAsync("lane", -1, async batch =>
+        {
+            await release.Task;
+            await RecordAsync(batch);
+        }, CancellationToken.None);
+        var count = GroupCommit<int>.MaxBatch + 10;
+        var waiting = Enumerable.Range(0, count).Select(i => _groups.RunAsync("lane", i, RecordAsync, CancellationToken.None)).ToList();
+
+        release.SetResult();
+        await Task.WhenAll([first, .. waiting]);
+
+        Assert.Equal([1, GroupCommit<int>.MaxBatch, 10], _batches.Select(b => b.Length));
+        Assert.Equal(Enumerable.Range(0, count), _batches.Skip(1).SelectMany(b => b));
+    }
+
+    private Task RecordAsync(IReadOnlyList<int> batch)
+    {
+        lock (_batches)
+        {
+            _batches.Add([.. batch]);
+        }
+
+        return Task.CompletedTask;
+    }
+}
