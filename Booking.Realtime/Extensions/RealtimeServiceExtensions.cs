@@ -63,8 +63,19 @@ public static class RealtimeServiceExtensions
     /// </summary>
     public static void AddRealtimeConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<SeatsChangedConsumer>(RetryBriefly).Endpoint(endpoint => endpoint.Name = QueueName);
-        bus.AddConsumer<BookingStatusChangedConsumer>(RetryBriefly).Endpoint(endpoint => endpoint.Name = QueueName);
+        bus.AddConsumer<SeatsChangedConsumer>(RetryBriefly).Endpoint(SharedQueue);
+        bus.AddConsumer<BookingStatusChangedConsumer>(RetryBriefly).Endpoint(SharedQueue);
+    }
+
+    /// <summary>
+    /// Each event costs one send to the backplane, which waits on a Redis round trip, so many run at once: with the
+    /// broker's default prefetch the queue fell behind the worker by seconds during a sale while this service idled.
+    /// Watchers put a showtime's changes back in order by their version.
+    /// </summary>
+    private static void SharedQueue(IEndpointRegistrationConfigurator endpoint)
+    {
+        endpoint.Name = QueueName;
+        endpoint.PrefetchCount = 256;
     }
 
     /// <summary>

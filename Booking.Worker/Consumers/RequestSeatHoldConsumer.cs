@@ -13,9 +13,11 @@ namespace Booking.Worker.Consumers;
 /// again. A request that cannot be applied at all (a poison message) is isolated so it cannot sink its batch: it ends
 /// <c>rejected</c> with reason <c>processing_failed</c> and a copy goes to the partition's error queue for inspection.
 /// </summary>
-public sealed class RequestSeatHoldConsumer(
-    GroupCommit<RequestSeatHold> groups, HoldBatch holds, PoisonHolds poison, OutcomePublisher outcomes, WriteRetry retry)
-    : IConsumer<RequestSeatHold>
+/// <remarks>
+/// Hundreds of these wait at once on a busy partition, and only the one that runs the batch touches the database, so
+/// the database services are resolved from the message's scope when the batch runs, not for every waiting message.
+/// </remarks>
+public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups, IServiceProvider scope) : IConsumer<RequestSeatHold>
 {
     public Task Consume(ConsumeContext<RequestSeatHold> context) =>
         groups.RunAsync(
@@ -27,6 +29,8 @@ public sealed class RequestSeatHoldConsumer(
     private async Task ApplyAsync(ConsumeContext context, IReadOnlyList<RequestSeatHold> commands)
     {
         var cancellationToken = context.CancellationToken;
+        var holds = scope.GetRequiredService<HoldBatch>();
+        var retry = scope.GetRequiredService<WriteRetry>();
         List<BookingRecord> changed = [];
         try
         {
@@ -34,12 +38,13 @@ public sealed class RequestSeatHoldConsumer(
         }
         catch (Exception ex) when (PoisonHolds.IsPoison(ex))
         {
+            var poison = scope.GetRequiredService<PoisonHolds>();
             foreach (var command in commands)
             {
                 changed.AddRange(await poison.ApplyAloneAsync(context, command, cancellationToken));
             }
         }
 
-        await outcomes.PublishAsync(context, changed, cancellationToken);
+        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, changed, cancellationToken);
     }
 }

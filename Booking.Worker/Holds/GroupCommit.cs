@@ -17,7 +17,7 @@ namespace Booking.Worker.Holds;
 public sealed class GroupCommit<T>
 {
     /// <summary>The most requests in one batch.</summary>
-    public const int MaxBatch = 500;
+    public const int MaxBatch = 250;
 
     private readonly ConcurrentDictionary<string, Lane> _lanes = new();
 
