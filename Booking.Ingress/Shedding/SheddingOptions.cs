@@ -19,10 +19,12 @@ public sealed class SheddingOptions
 
     /// <summary>
     /// A partition queue deeper than this refuses new holds with 503 until it drains: at the workers' commit rate a
-    /// deeper queue would only mean answers that arrive after the buyer has given up.
+    /// deeper queue would only mean answers that arrive after the buyer has given up. The depth counts messages not yet
+    /// delivered to a worker; up to <c>Worker:Partitions:PrefetchCount</c> more are in progress. Size it from the
+    /// commit rate your workers reach (BENCHMARKS.md): depth / rate per partition is how long the last buyer waits.
     /// </summary>
     [Range(1, 10_000_000)]
-    public int MaxQueueDepth { get; set; } = 20_000;
+    public int MaxQueueDepth { get; set; } = 500;
 
     /// <summary>How often the queue depths are read from the broker.</summary>
     [Range(50, 60_000)]

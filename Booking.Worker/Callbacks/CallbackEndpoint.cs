@@ -6,7 +6,8 @@ namespace Booking.Worker.Callbacks;
 
 /// <summary>
 /// Attaches <see cref="BookingStatusChangedConsumer"/> to its own queue, <see cref="QueueName"/>, when callbacks are
-/// on (a signing secret is set). Every worker consumes that queue, each up to
+/// on (a signing secret is set). The queue gets the changes of bookings that have a callbackUrl, sent there by
+/// <see cref="Publishing.OutcomePublisher"/>; changes sent while no worker has callbacks on wait for one. Every worker consumes that queue, each up to
 /// <see cref="CallbackOptions.ConcurrencyLimit"/> changes at once, waits between retries included; the partition
 /// queues have endpoints of their own, so nothing here slows booking processing.
 /// </summary>
@@ -41,6 +42,8 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
         var limit = options.Value.ConcurrencyLimit;
         _handle = connector.ConnectReceiveEndpoint(QueueName, (context, endpoint) =>
         {
+            // Not bound to the event's exchange: the worker sends here only the changes of bookings with a callbackUrl.
+            endpoint.ConfigureConsumeTopology = false;
             endpoint.PrefetchCount = limit;
             endpoint.ConcurrentMessageLimit = limit;
             endpoint.ConfigureConsumer<BookingStatusChangedConsumer>(context);

@@ -23,5 +23,5 @@ public sealed class PartitionOptions
     /// one group commit can take (<see cref="Holds.GroupCommit{T}.MaxBatch"/>).
     /// </summary>
     [Range(1, 10000)]
-    public int PrefetchCount { get; set; } = 250;
+    public int PrefetchCount { get; set; } = 100;
 }

@@ -1,6 +1,7 @@
 using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Core.Gate;
+using Booking.Worker.Callbacks;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,9 +11,14 @@ namespace Booking.Worker.Publishing;
 /// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), its
 /// events are published, and the row is marked published. A crash before the mark leaves the row unpublished, and
 /// the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes it again: at-least-once.
+/// A booking with a callbackUrl also has its <c>BookingStatusChanged</c> sent to the callbacks' queue; the others
+/// cost that queue nothing.
 /// </summary>
-public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimeProvider clock, ILogger<OutcomePublisher> logger)
+public sealed class OutcomePublisher(
+    BookingDbContext db, ISeatGate gate, ISendEndpointProvider sendEndpoints, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
+    private static readonly Uri CallbackQueue = new($"queue:{CallbackEndpoint.QueueName}");
+
     public async Task PublishAsync(IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken)
     {
         if (changed.Count == 0)
@@ -25,12 +31,19 @@ public sealed class OutcomePublisher(BookingDbContext db, ISeatGate gate, TimePr
         await UpdateGateAsync(changed);
         var now = clock.GetUtcNow();
         var publishes = new List<Task>(changed.Count * 2);
+        var callbacks = changed.Any(b => b.CallbackUrl is not null) ? await sendEndpoints.GetSendEndpoint(CallbackQueue) : null;
         foreach (var booking in changed)
         {
-            publishes.Add(publisher.Publish(BookingEvents.StatusChanged(booking, now), cancellationToken));
+            var statusChanged = BookingEvents.StatusChanged(booking, now);
+            publishes.Add(publisher.Publish(statusChanged, cancellationToken));
             if (BookingEvents.SeatsChanged(booking) is { } seatsChanged)
             {
                 publishes.Add(publisher.Publish(seatsChanged, cancellationToken));
+            }
+
+            if (booking.CallbackUrl is not null)
+            {
+                publishes.Add(callbacks!.Send(statusChanged, cancellationToken));
             }
         }
 
