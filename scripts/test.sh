@@ -6,6 +6,7 @@
 # scripts/servers.sh (installing the Debian packages if needed) and always stops them on exit.
 # Runs `dotnet test Booking.slnx -c Release` with a trx logger, then sums every .trx and prints the
 # failed tests and, as the very last line, `N passed, N failed` (`, N skipped` when some were skipped).
+# Without arguments it then runs the benchmark smoke (`bash bench/run.sh all --smoke`), counted as one more check.
 # Exit code: non-zero when a test failed, a test run crashed, dotnet test failed, or no test passed.
 #
 # Environment: BOOKING_TEST_RESULTS=DIR keeps the .trx files in DIR (default: a temp dir, deleted).
@@ -122,6 +123,18 @@ wait "$TEE_PID"
 # compiler/MSBuild errors ("file(1,2): error CS0029: ..."), counted once per distinct message
 build_errors=$(grep -E ': error [A-Z]+[0-9]+:' "$WORK/dotnet-test.log" | sort -u | wc -l)
 
+# ---- benchmark smoke -------------------------------------------------------------------------
+# Every load scenario at a tiny size against the running services (bench/run.sh), so the load generator and its
+# commands keep working; it fails when an invariant breaks or a scenario errs. Counted as one check. Skipped when
+# arguments narrow the test run, or with BOOKING_SKIP_BENCH_SMOKE=1.
+smoke=skipped
+if [ $# -eq 0 ] && [ "${BOOKING_SKIP_BENCH_SMOKE:-}" != 1 ]; then
+  echo "test.sh: bash bench/run.sh all --smoke"
+  if bash "$ROOT/bench/run.sh" all --smoke </dev/null >"$WORK/bench-smoke.log" 2>&1; then smoke=passed; else smoke=failed; fi
+  grep -E '^Booking.LoadTest|: OK$|: FAILED|VIOLATION|^bench/run.sh: [a-z]+ did not' "$WORK/bench-smoke.log" | sed 's/^/  /'
+  echo "test.sh: benchmark smoke $smoke"
+fi
+
 # ---- sum the .trx files ----------------------------------------------------------------------
 # Prints "FAILED<TAB>test name", "CRASHED<TAB>file<TAB>reason", and last "COUNTS passed failed skipped total crashed".
 read -r -d '' TRX_AWK <<'AWK'
@@ -192,6 +205,14 @@ if grep -q '^CRASHED' <<<"$parsed"; then
   grep '^CRASHED' <<<"$parsed" | awk -F '\t' '{ printf "  %s: %s\n", $2, $3 }'
 fi
 failed=$((failed + crashed))
+case $smoke in
+  passed) passed=$((passed + 1)) ;;
+  failed)
+    failed=$((failed + 1))
+    echo "Benchmark smoke failed (bash bench/run.sh all --smoke); the end of its output:"
+    tail -n 60 "$WORK/bench-smoke.log" | sed 's/^/  /'
+    ;;
+esac
 if [ "$build_errors" -gt 0 ]; then
   echo "Build errors ($build_errors), counted as 1 failure:"
   grep -E ': error [A-Z]+[0-9]+:' "$WORK/dotnet-test.log" | sort -u | head -n 20 | sed 's/^ */  /'
