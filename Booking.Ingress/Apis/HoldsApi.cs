@@ -221,7 +221,7 @@ public static class HoldsApi
     }
 
     internal static ProblemHttpResult ServiceUnavailable(
-        HttpContext http, string detail = "The booking queue is unavailable; nothing was accepted. Try again shortly.", int retryAfterSeconds = 5)
+        HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.", int retryAfterSeconds = 5)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
