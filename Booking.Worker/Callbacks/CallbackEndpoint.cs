@@ -7,9 +7,9 @@ namespace Booking.Worker.Callbacks;
 /// <summary>
 /// Attaches <see cref="BookingStatusChangedConsumer"/> to its own queue, <see cref="QueueName"/>, when callbacks are
 /// on (a signing secret is set). The queue gets the changes of bookings that have a callbackUrl, sent there by
-/// <see cref="Publishing.OutcomePublisher"/>; changes sent while no worker has callbacks on wait for one. Every worker consumes that queue, each up to
-/// <see cref="CallbackOptions.ConcurrencyLimit"/> changes at once, waits between retries included; the partition
-/// queues have endpoints of their own, so nothing here slows booking processing.
+/// <see cref="Publishing.OutcomePublisher"/>; changes sent while no worker has callbacks on wait for one. Every worker
+/// consumes that queue, each up to <see cref="CallbackOptions.ConcurrencyLimit"/> changes at once, waits between
+/// retries included; the partition queues have endpoints of their own, so nothing here slows booking processing.
 /// </summary>
 /// <remarks>
 /// Retries wait inside the consumer while the message stays unacknowledged: the broker needs no delayed-message
