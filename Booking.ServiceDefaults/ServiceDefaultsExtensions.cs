@@ -68,12 +68,13 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryPrefix + ".*", "MassTransit", "Npgsql")
+                // "Booking.*" alone does not match the business meter named just "Booking".
+                .AddMeter(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql")
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddSource(TelemetryPrefix + ".*", "MassTransit", "Npgsql"));
+                .AddSource(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql"));
 
         // Traces leave the process only when an OTLP collector is configured.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
