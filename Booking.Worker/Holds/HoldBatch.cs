@@ -17,11 +17,10 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
     /// the new ones, holds that lapsed and were expired on the way, and ones that already existed (a redelivery
     /// publishes the stored outcome again rather than applying twice).
     /// </summary>
+    /// <remarks>Run it through <see cref="WriteRetry"/>, which gives each attempt a clean context.</remarks>
     /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
     public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<RequestSeatHold> commands, CancellationToken cancellationToken)
     {
-        // A group commit's caller may run several batches on one context; each decides on rows read for it alone.
-        db.ChangeTracker.Clear();
         var now = clock.GetUtcNow().UtcDateTime;
         var pending = commands.DistinctBy(c => c.BookingId).ToList();
         var ids = pending.Select(c => c.BookingId).ToList();

@@ -37,7 +37,6 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
     {
         try
         {
-            db.ChangeTracker.Clear();
             return await retry.RunAsync(() => holds.ApplyAsync([command], cancellationToken), cancellationToken);
         }
         catch (Exception ex) when (IsPoison(ex))

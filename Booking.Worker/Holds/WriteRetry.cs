@@ -6,7 +6,8 @@ namespace Booking.Worker.Holds;
 /// <summary>
 /// Runs a read-decide-write step again when another writer got there first (a version check failed, or the same
 /// booking was inserted by a redelivery racing this one). Each attempt starts from a clean context, so the decision
-/// is made again on fresh rows: a stale write is never applied.
+/// is made again on fresh rows: a stale write is never applied. The first attempt too, since one context may serve
+/// several steps (a group commit's runner applies batch after batch).
 /// </summary>
 public sealed class WriteRetry(BookingDbContext db, ILogger<WriteRetry> logger)
 {
@@ -16,6 +17,7 @@ public sealed class WriteRetry(BookingDbContext db, ILogger<WriteRetry> logger)
     {
         for (var attempt = 1; ; attempt++)
         {
+            db.ChangeTracker.Clear();
             try
             {
                 return await step();
@@ -23,7 +25,6 @@ public sealed class WriteRetry(BookingDbContext db, ILogger<WriteRetry> logger)
             catch (DbUpdateException ex) when (attempt < MaxAttempts)
             {
                 logger.LogDebug(ex, "Write conflict on attempt {Attempt}; deciding again", attempt);
-                db.ChangeTracker.Clear();
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt)), cancellationToken);
             }
         }
