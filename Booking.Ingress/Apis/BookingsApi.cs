@@ -11,7 +11,6 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Booking.Ingress.Apis;
 
@@ -36,7 +35,7 @@ public static class BookingsApi
         var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
         var view = booking is not null
             ? BookingView.From(booking)
-            : await FindPendingAsync(pending, id, cancellationToken) is { } command ? BookingView.Pending(command) : null;
+            : await pending.FindAsync(id, cancellationToken) is { } command ? BookingView.Pending(command) : null;
         return view is not null && (view.CustomerId == user.CustomerId() || user.IsInRole(Roles.Admin))
             ? TypedResults.Ok(view)
             : BookingNotFound(id);
@@ -92,19 +91,6 @@ public static class BookingsApi
 
         var statusUrl = $"/api/bookings/{id}";
         return TypedResults.Accepted(statusUrl, BookingView.From(booking));
-    }
-
-    /// <summary>Without Redis the pending record is out of reach; the booking then reads as unknown until applied.</summary>
-    private static async Task<RequestSeatHold?> FindPendingAsync(PendingBookings pending, Guid id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await pending.FindAsync(id, cancellationToken);
-        }
-        catch (RedisException)
-        {
-            return null;
-        }
     }
 
     private static ProblemHttpResult BookingNotFound(Guid id) =>

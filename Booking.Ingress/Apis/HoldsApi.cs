@@ -139,7 +139,8 @@ public static class HoldsApi
             await remembered;
             await ReleaseQuietlyAsync(gate, pending, command, logger);
             metrics.RequestShed("broker_unavailable");
-            return ServiceUnavailable(http);
+            return ServiceUnavailable(
+                http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
         }
 
         metrics.HoldAccepted();
@@ -165,14 +166,7 @@ public static class HoldsApi
             return command with { ShowtimeId = stored.ShowtimeId, SeatIds = stored.SeatIds, CallbackUrl = stored.CallbackUrl };
         }
 
-        try
-        {
-            return await pending.FindAsync(command.BookingId, cancellationToken);
-        }
-        catch (RedisException)
-        {
-            return null;
-        }
+        return await pending.FindAsync(command.BookingId, cancellationToken);
     }
 
     private static bool IsSameRequest(RequestSeatHold earlier, RequestSeatHold command) =>
@@ -221,7 +215,7 @@ public static class HoldsApi
     }
 
     internal static ProblemHttpResult ServiceUnavailable(
-        HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.", int retryAfterSeconds = 5)
+        HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not applied. Try again shortly.", int retryAfterSeconds = 5)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Booking.Contracts;
 using Microsoft.Extensions.Caching.Distributed;
+using StackExchange.Redis;
 
 namespace Booking.Ingress.Holds;
 
@@ -16,10 +17,18 @@ public sealed class PendingBookings(IDistributedCache cache)
     public Task RememberAsync(RequestSeatHold command, CancellationToken cancellationToken) =>
         cache.SetAsync(Key(command.BookingId), JsonSerializer.SerializeToUtf8Bytes(command), Lifetime, cancellationToken);
 
+    /// <summary>The pending request, or null; also null when Redis cannot be reached (then it reads as unknown).</summary>
     public async Task<RequestSeatHold?> FindAsync(Guid bookingId, CancellationToken cancellationToken)
     {
-        var bytes = await cache.GetAsync(Key(bookingId), cancellationToken);
-        return bytes is null ? null : JsonSerializer.Deserialize<RequestSeatHold>(bytes);
+        try
+        {
+            var bytes = await cache.GetAsync(Key(bookingId), cancellationToken);
+            return bytes is null ? null : JsonSerializer.Deserialize<RequestSeatHold>(bytes);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return null;
+        }
     }
 
     public Task ForgetAsync(Guid bookingId, CancellationToken cancellationToken) => cache.RemoveAsync(Key(bookingId), cancellationToken);

@@ -15,7 +15,6 @@ namespace Booking.Ingress.Shedding;
 public sealed class PartitionQueueDepths : BackgroundService
 {
     private readonly IConfiguration _configuration;
-    private readonly IOptions<BookingOptions> _booking;
     private readonly IOptions<SheddingOptions> _shedding;
     private readonly ILogger<PartitionQueueDepths> _logger;
     private readonly long[] _depths;
@@ -25,7 +24,6 @@ public sealed class PartitionQueueDepths : BackgroundService
         IMeterFactory meters, ILogger<PartitionQueueDepths> logger)
     {
         _configuration = configuration;
-        _booking = booking;
         _shedding = shedding;
         _logger = logger;
         _depths = new long[booking.Value.Partitions];

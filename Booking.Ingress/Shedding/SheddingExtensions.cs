@@ -1,6 +1,6 @@
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Booking.Core.Telemetry;
+using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +23,7 @@ public static class SheddingExtensions
             {
                 var options = http.RequestServices.GetRequiredService<IOptions<SheddingOptions>>().Value;
                 return RateLimitPartition.GetTokenBucketLimiter(
-                    http.User.FindFirstValue("sub") ?? "anonymous",
+                    http.User.CustomerId(),
                     _ => new TokenBucketRateLimiterOptions
                     {
                         TokenLimit = options.PerCustomerBurst,
