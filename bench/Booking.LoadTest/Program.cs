@@ -100,8 +100,8 @@ static async Task<(JsonObject, bool)> GateOnlyAsync(RunContext run, Cancellation
     var (_, auths) = await run.CustomersAsync("gate", Math.Min(1000, run.Options.BaselineRequests), deadline);
     var baseline = await run.BaselineAsync(run.Options.BaselineRequests, run.Concurrency, deadline);
     var gate = await HerdScenario.GatePathAsync(run, baseline, auths, deadline);
-    var violations = await run.Database.CheckInvariantsAsync(gate.Showtimes, gate.Accepted, deadline);
-    HerdScenario.PrintInvariants(violations, gate.Accepted.Count, run.Database.StoredAtCheck);
+    var (violations, stored) = await run.Database.CheckInvariantsAsync(gate.Showtimes, gate.Accepted, deadline);
+    HerdScenario.PrintInvariants(violations, gate.Accepted.Count, stored);
     return (new JsonObject
     {
         ["scenario"] = "gate",

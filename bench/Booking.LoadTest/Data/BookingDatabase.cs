@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Booking.Testing;
 using Npgsql;
 
 namespace Booking.LoadTest.Data;
 
 /// <summary>A booking row as the load generator reads it after the run.</summary>
-public sealed record StoredBooking(Guid Id, string Status, string? Reason, DateTime CreatedAt, DateTime UpdatedAt, int Seats);
+public sealed record StoredBooking(Guid Id, string Status, string? Reason, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>
 /// Reads the truth after a run, straight from PostgreSQL: the stored outcome of every accepted request, the commit
@@ -14,11 +15,8 @@ public sealed record StoredBooking(Guid Id, string Status, string? Reason, DateT
 /// </summary>
 public sealed class BookingDatabase(string connectionString)
 {
-    /// <summary>How many of the accepted requests had a stored row at the last <see cref="CheckInvariantsAsync"/>.</summary>
-    public int StoredAtCheck { get; private set; }
-
-    /// <summary>Waits until every id has a stored row, or the timeout; returns how many have one.</summary>
-    public async Task<int> WaitForStoredAsync(IReadOnlyCollection<Guid> ids, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Waits until every id has a stored row, or the timeout.</summary>
+    public async Task WaitForStoredAsync(IReadOnlyCollection<Guid> ids, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var array = ids.ToArray();
         var started = Stopwatch.GetTimestamp();
@@ -30,7 +28,7 @@ public sealed class BookingDatabase(string connectionString)
             var stored = (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
             if (stored >= array.Length || Stopwatch.GetElapsedTime(started) >= timeout)
             {
-                return stored;
+                return;
             }
 
             await Task.Delay(250, cancellationToken);
@@ -61,7 +59,7 @@ public sealed class BookingDatabase(string connectionString)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "SELECT id, status, reason, created_at, updated_at, cardinality(seat_ids) FROM bookings WHERE id = ANY(@ids)", connection);
+            "SELECT id, status, reason, created_at, updated_at FROM bookings WHERE id = ANY(@ids)", connection);
         command.Parameters.AddWithValue("ids", ids.ToArray());
         var result = new Dictionary<Guid, StoredBooking>(ids.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -69,7 +67,7 @@ public sealed class BookingDatabase(string connectionString)
         {
             var booking = new StoredBooking(
                 reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetDateTime(3), reader.GetDateTime(4), reader.GetInt32(5));
+                reader.GetDateTime(3), reader.GetDateTime(4));
             result[booking.Id] = booking;
         }
 
@@ -132,69 +130,14 @@ public sealed class BookingDatabase(string connectionString)
     }
 
     /// <summary>
-    /// The invariants over the showtimes: no seat claimed by two active bookings, seat rows and bookings agree both
-    /// ways, every accepted request has a stored row, and no stored row is <c>pending</c>. Returns the violations
-    /// (at most 20 examples of each kind); empty when all hold.
+    /// The invariants over the showtimes (<see cref="InvariantChecks"/>, the same checks the tests assert): the
+    /// violations, at most 20 examples of each kind, and how many accepted requests have a stored row.
     /// </summary>
-    public async Task<List<string>> CheckInvariantsAsync(
+    public async Task<InvariantReport> CheckInvariantsAsync(
         IReadOnlyCollection<Guid> showtimeIds, IReadOnlyCollection<Guid> accepted, CancellationToken cancellationToken)
     {
-        var showtimes = showtimeIds.ToArray();
         await using var connection = await OpenAsync(cancellationToken);
-        var violations = new List<string>();
-
-        violations.AddRange(await ListAsync(connection, """
-            SELECT 'seat ' || showtime_id || '/' || seat || ' claimed by ' || count(*) || ' active bookings' FROM (
-              SELECT showtime_id, unnest(seat_ids) AS seat FROM bookings
-              WHERE showtime_id = ANY(@showtimes) AND status IN ('Held', 'Confirmed')) claims
-            GROUP BY showtime_id, seat HAVING count(*) > 1 LIMIT 20
-            """, showtimes, cancellationToken));
-
-        violations.AddRange(await ListAsync(connection, """
-            SELECT 'seat ' || s.showtime_id || '/' || s.seat_id || ' is ' || s.status || ' for ' || coalesce(b.status, 'no booking')
-            FROM seats s LEFT JOIN bookings b ON b.id = s.booking_id
-            WHERE s.showtime_id = ANY(@showtimes) AND (
-              (s.status = 'Held' AND (b.status IS DISTINCT FROM 'Held' OR NOT s.seat_id = ANY(b.seat_ids))) OR
-              (s.status = 'Sold' AND (b.status IS DISTINCT FROM 'Confirmed' OR NOT s.seat_id = ANY(b.seat_ids))) OR
-              (s.status = 'Available' AND s.booking_id IS NOT NULL))
-            LIMIT 20
-            """, showtimes, cancellationToken));
-
-        violations.AddRange(await ListAsync(connection, """
-            SELECT 'booking ' || b.id || ' is ' || b.status || ' but seat ' || seat || ' is ' || coalesce(s.status, 'missing')
-            FROM bookings b CROSS JOIN LATERAL unnest(b.seat_ids) AS seat
-            LEFT JOIN seats s ON s.showtime_id = b.showtime_id AND s.seat_id = seat
-            WHERE b.showtime_id = ANY(@showtimes) AND b.status IN ('Held', 'Confirmed') AND (
-              s.booking_id IS DISTINCT FROM b.id OR
-              s.status <> CASE b.status WHEN 'Held' THEN 'Held' ELSE 'Sold' END)
-            LIMIT 20
-            """, showtimes, cancellationToken));
-
-        violations.AddRange(await ListAsync(connection, """
-            SELECT 'booking ' || id || ' is stored as pending' FROM bookings
-            WHERE showtime_id = ANY(@showtimes) AND status = 'Pending' LIMIT 20
-            """, showtimes, cancellationToken));
-
-        var stored = new HashSet<Guid>();
-        await using (var command = new NpgsqlCommand("SELECT id FROM bookings WHERE id = ANY(@ids)", connection))
-        {
-            command.Parameters.AddWithValue("ids", accepted.ToArray());
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                stored.Add(reader.GetGuid(0));
-            }
-        }
-
-        var missing = accepted.Where(id => !stored.Contains(id)).ToList();
-        if (missing.Count > 0)
-        {
-            violations.Add($"{missing.Count} requests answered 202 have no stored outcome within the settle time (still queued, or lost), " +
-                           $"e.g. {string.Join(", ", missing.Take(3))}");
-        }
-
-        StoredAtCheck = accepted.Count - missing.Count;
-        return violations;
+        return await InvariantChecks.FindAsync(connection, showtimeIds, accepted, cancellationToken);
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
@@ -202,20 +145,5 @@ public sealed class BookingDatabase(string connectionString)
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    private static async Task<List<string>> ListAsync(
-        NpgsqlConnection connection, string sql, Guid[] showtimes, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("showtimes", showtimes);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
     }
 }

@@ -19,7 +19,6 @@ public sealed class ProcessSampler
         _targets = [.. targets, ("loadgen", Environment.ProcessId, false)];
     }
 
-    public static bool Available => File.Exists("/proc/stat");
 
     /// <summary>Starts sampling; dispose (or <see cref="Phase.StopAsync"/>) to get the figures.</summary>
     public Phase Start(string name) => new(this, name);

@@ -21,8 +21,6 @@ public sealed class SeenStatuses
     public long Held;
     public long Confirmed;
     public long Cancelled;
-    public long Rejected;
-    public long Expired;
 }
 
 /// <summary>
@@ -95,8 +93,6 @@ public sealed class HubObserver(Uri realtime) : IAsyncDisposable
                             break;
                         case "confirmed": Interlocked.CompareExchange(ref seen.Confirmed, now, 0); break;
                         case "cancelled": Interlocked.CompareExchange(ref seen.Cancelled, now, 0); break;
-                        case "rejected": Interlocked.CompareExchange(ref seen.Rejected, now, 0); break;
-                        case "expired": Interlocked.CompareExchange(ref seen.Expired, now, 0); break;
                     }
                 });
                 await StartAsync(connection, ct);

@@ -57,7 +57,6 @@ public sealed class SeatAllocator(SeatLayout layout)
     private int _row;
     private int _next = 1;
 
-    public bool Full => _row >= layout.Rows.Count;
 
     /// <summary>
     /// The next <paramref name="size"/> adjacent seats in one row (fewer when only the end of a row is left, so rows
