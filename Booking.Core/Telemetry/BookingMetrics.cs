@@ -40,7 +40,7 @@ public sealed class BookingMetrics
         _holdLatency.Record(sinceAccepted.TotalMilliseconds);
     }
 
-    public void HoldExpired() => _holdsExpired.Add(1);
+    public void HoldsExpired(int count) => _holdsExpired.Add(count);
 
     public void RequestShed(string reason) => _requestsShed.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

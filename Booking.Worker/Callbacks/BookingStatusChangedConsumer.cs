@@ -48,7 +48,8 @@ public sealed class BookingStatusChangedConsumer(
             return;
         }
 
-        var attempt = earlier.Count == 0 ? 1 : earlier.Max(d => d.Attempt) + 1;
+        var last = earlier.MaxBy(d => d.Attempt);
+        var attempt = (last?.Attempt ?? 0) + 1;
         var check = policy.Check(callbackUrl);
         if (!check.IsAllowed)
         {
@@ -57,7 +58,6 @@ public sealed class BookingStatusChangedConsumer(
         }
 
         var now = clock.GetUtcNow();
-        var last = earlier.MaxBy(d => d.Attempt);
         var deadline = (earlier.Count == 0 ? now : Utc(earlier.Min(d => d.AttemptedAt))).AddSeconds(options.Value.MaxTotalSeconds);
         var dueAt = last is null ? now : Utc(last.AttemptedAt) + CallbackBackoff.After(last.Attempt, options.Value);
         var url = new Uri(callbackUrl);

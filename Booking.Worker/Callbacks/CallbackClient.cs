@@ -10,9 +10,6 @@ namespace Booking.Worker.Callbacks;
 /// </summary>
 public sealed class CallbackClient(HttpClient http, CallbackSigner signer, IOptions<CallbackOptions> options, TimeProvider clock)
 {
-    /// <summary>The name of the callbacks' HttpClient.</summary>
-    public const string Name = "callbacks";
-
     public async Task<CallbackAttempt> SendAsync(Uri url, string webhookId, byte[] body, CancellationToken cancellationToken)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();

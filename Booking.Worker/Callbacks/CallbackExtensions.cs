@@ -16,7 +16,7 @@ public static class CallbackExtensions
         builder.Services.AddSingleton<CallbackSigner>();
         builder.Services.AddSingleton<CallbackMetrics>();
         builder.Services.AddSingleton<CallbackConnector>();
-        builder.Services.AddHttpClient<CallbackClient>(CallbackClient.Name, http =>
+        builder.Services.AddHttpClient<CallbackClient>(http =>
             {
                 http.Timeout = Timeout.InfiniteTimeSpan;
                 http.DefaultRequestHeaders.UserAgent.ParseAdd("Booking-Callbacks/1.0");

@@ -99,18 +99,16 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
             }
         }
 
-        foreach (var _ in changed.Where(b => b.Status == BookingStatus.Expired))
-        {
-            metrics.HoldExpired();
-        }
+        metrics.HoldsExpired(changed.Count(b => b.Status == BookingStatus.Expired));
     }
 
-    private static BookingRecord NewBooking(RequestSeatHold command, DateTime now) => new()
+    /// <summary>The row of a new request, not yet decided. A poison message may lack fields; they are stored empty.</summary>
+    internal static BookingRecord NewBooking(RequestSeatHold command, DateTime now) => new()
     {
         Id = command.BookingId,
         ShowtimeId = command.ShowtimeId,
-        CustomerId = command.CustomerId,
-        SeatIds = [.. command.SeatIds],
+        CustomerId = command.CustomerId ?? "",
+        SeatIds = [.. command.SeatIds ?? []],
         CallbackUrl = command.CallbackUrl,
         IdempotencyKey = command.IdempotencyKey,
         CreatedAt = now,

@@ -58,17 +58,7 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var booking = new BookingRecord
-        {
-            Id = command.BookingId,
-            ShowtimeId = command.ShowtimeId,
-            CustomerId = command.CustomerId ?? "",
-            SeatIds = [.. command.SeatIds ?? []],
-            CallbackUrl = command.CallbackUrl,
-            IdempotencyKey = command.IdempotencyKey,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var booking = HoldBatch.NewBooking(command, now);
         BookingTransitions.Reject(booking, RejectionReasons.ProcessingFailed, now);
         db.Bookings.Add(booking);
         await db.SaveChangesAsync(cancellationToken);

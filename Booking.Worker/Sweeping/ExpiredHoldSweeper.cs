@@ -65,10 +65,7 @@ public sealed class ExpiredHoldSweeper(
             return 0;
         }
 
-        foreach (var _ in bookings)
-        {
-            metrics.HoldExpired();
-        }
+        metrics.HoldsExpired(bookings.Count);
 
         var publisher = services.GetRequiredService<IPublishEndpoint>();
         await services.GetRequiredService<OutcomePublisher>().PublishAsync(publisher, bookings, cancellationToken);
