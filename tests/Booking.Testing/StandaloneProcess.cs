@@ -65,7 +65,6 @@ public sealed partial class StandaloneProcess : IBookingSystem, IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
 
     /// <summary>
     /// Starts the built standalone with <c>dotnet path/to/Booking.Standalone.dll</c> in <paramref name="dataDirectory"/>

@@ -30,7 +30,6 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
 
     public string Output => string.Join('\n', _output);
 

@@ -26,16 +26,4 @@ public sealed class ShowtimesApiTests(BookingSystemFixture system)
             Assert.Equal((2, 2, 0), (seats.GetProperty("available").GetInt32(), seats.GetProperty("held").GetInt32(), seats.GetProperty("sold").GetInt32()));
         }
     }
-
-    [Fact]
-    public async Task Should_answer_404_problem_when_the_showtime_does_not_exist()
-    {
-        using var alice = await system.ClientAsync("alice");
-
-        var response = await alice.Http.GetAsync($"/api/showtimes/{Guid.NewGuid()}/seats");
-
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
 }
