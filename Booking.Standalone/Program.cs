@@ -25,7 +25,8 @@ builder.AddRealtimeServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapIngressApi();
+// The hub first: it puts CORS before authentication, which the ingress then does not add a second time.
 app.MapRealtimeHub();
+app.MapIngressApi();
 
 app.Run();
