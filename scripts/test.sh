@@ -130,8 +130,9 @@ build_errors=$(grep -E ': error [A-Z]+[0-9]+:' "$WORK/dotnet-test.log" | sort -u
 smoke=skipped
 if [ $# -eq 0 ] && [ "${BOOKING_SKIP_BENCH_SMOKE:-}" != 1 ]; then
   echo "test.sh: bash bench/run.sh all --smoke"
-  # dotnet test has just built every project of the solution in Release, the load generator included.
-  if BENCH_NO_BUILD=1 bash "$ROOT/bench/run.sh" all --smoke </dev/null >"$WORK/bench-smoke.log" 2>&1; then smoke=passed; else smoke=failed; fi
+  # run.sh builds what it runs: dotnet test built the services in Release but not the load generator (no test
+  # project references it), and the services' builds are up to date, so this costs only the load generator's.
+  if bash "$ROOT/bench/run.sh" all --smoke </dev/null >"$WORK/bench-smoke.log" 2>&1; then smoke=passed; else smoke=failed; fi
   grep -E '^Booking.LoadTest|: OK$|: FAILED|VIOLATION|^bench/run.sh: [a-z]+ did not' "$WORK/bench-smoke.log" | sed 's/^/  /'
   echo "test.sh: benchmark smoke $smoke"
 fi
