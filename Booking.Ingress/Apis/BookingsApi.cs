@@ -6,6 +6,7 @@ using Booking.Core.Data;
 using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
 using Booking.Ingress.Holds;
+using Booking.Ingress.Shedding;
 using Booking.ServiceDefaults;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -42,15 +43,15 @@ public static class BookingsApi
     }
 
     private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> ConfirmAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
         IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-        SendForHeldAsync(id, user, http, db, sender, options, cancellationToken,
+        SendForHeldAsync(id, user, http, db, sender, sendSlots, options, cancellationToken,
             booking => new ConfirmBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
 
     private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> CancelAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
         IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-        SendForHeldAsync(id, user, http, db, sender, options, cancellationToken,
+        SendForHeldAsync(id, user, http, db, sender, sendSlots, options, cancellationToken,
             booking => new CancelBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
 
     /// <summary>
@@ -58,9 +59,16 @@ public static class BookingsApi
     /// gets 409 with its status: only a held booking can be confirmed or cancelled.
     /// </summary>
     private static async Task<Results<Accepted<BookingView>, ProblemHttpResult>> SendForHeldAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender,
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
         IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
     {
+        // The slot covers the read as well: when the broker falls behind, the database usually does too.
+        using var slot = sendSlots.TryTake();
+        if (slot is null)
+        {
+            return HoldsApi.ServiceUnavailable(http, HoldsApi.BusyBroker, retryAfterSeconds: 1);
+        }
+
         var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
         if (booking is null || booking.CustomerId != user.CustomerId())
         {

@@ -29,6 +29,9 @@ public static class HoldsApi
     /// <summary>How long a send may wait for the broker before the request is refused with 503.</summary>
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>The answer when every send slot is taken.</summary>
+    internal const string BusyBroker = "The booking queue is taking requests slower than they arrive; nothing was accepted. Try again shortly.";
+
     public static IEndpointRouteBuilder MapHoldsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/showtimes/{id:guid}/holds", HoldAsync)
@@ -55,6 +58,7 @@ public static class HoldsApi
         BookingMetrics metrics,
         CallbackAddressPolicy callbacks,
         PartitionQueueDepths queues,
+        SendSlots sendSlots,
         ILogger<HoldRequest> logger,
         CancellationToken cancellationToken)
     {
@@ -120,6 +124,13 @@ public static class HoldsApi
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Seats taken",
                 extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
+        }
+
+        using var slot = sendSlots.TryTake();
+        if (slot is null)
+        {
+            await ReleaseQuietlyAsync(gate, pending, command, logger);
+            return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
         }
 
         var remembered = Task.CompletedTask;

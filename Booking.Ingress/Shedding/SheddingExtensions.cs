@@ -16,6 +16,7 @@ public static class SheddingExtensions
     {
         builder.Services.AddOptions<SheddingOptions>().BindConfiguration(SheddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PartitionQueueDepths>();
+        builder.Services.AddSingleton<SendSlots>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionQueueDepths>());
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -26,6 +26,14 @@ public sealed class SheddingOptions
     [Range(1, 10_000_000)]
     public int MaxQueueDepth { get; set; } = 500;
 
+    /// <summary>
+    /// Commands (holds past the gate, confirms, cancels) one ingress may have on their way to the broker at once; the
+    /// next one is answered 503 with <c>Retry-After</c> at once. A healthy broker takes a send in about a millisecond,
+    /// so the bound is reached only when the broker or database falls behind, and then it keeps the answers fast.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxSendsInProgress { get; set; } = 128;
+
     /// <summary>How often the queue depths are read from the broker.</summary>
     [Range(50, 60_000)]
     public int QueueDepthPollMilliseconds { get; set; } = 500;

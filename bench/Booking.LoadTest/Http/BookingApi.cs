@@ -57,6 +57,29 @@ public sealed class BookingApi : IDisposable
 
     public Uri HoldsUri(Guid showtimeId) => new(Base, $"/api/showtimes/{showtimeId}/holds");
 
+    /// <summary>How often a buyer whose request was shed tries again, and after how long (the ingress's Retry-After).</summary>
+    private const int ShedRetries = 120;
+
+    private static readonly TimeSpan ShedRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Sends like <see cref="SendAsync"/>, and after a shed answer (503) waits the ingress's Retry-After and sends
+    /// again, as a buyer's client would. Returns the last answer and how many times the request was shed.
+    /// </summary>
+    public async Task<(Reply Reply, int Shed)> SendRetryingShedAsync(
+        HttpMethod method, Uri uri, AuthenticationHeaderValue? auth, byte[]? body, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(method, uri, auth, body, false, cancellationToken).ConfigureAwait(false);
+        var shed = 0;
+        for (; reply.Status == 503 && shed < ShedRetries && !cancellationToken.IsCancellationRequested; shed++)
+        {
+            await Task.Delay(ShedRetryAfter, cancellationToken).ConfigureAwait(false);
+            reply = await SendAsync(method, uri, auth, body, false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (reply, shed);
+    }
+
     /// <summary>
     /// Sends one request and returns as soon as the answer's headers are in (or, with <paramref name="readBody"/>, its
     /// whole body). Never throws for HTTP or transport failures: they come back as <see cref="Reply.Error"/>.

@@ -58,6 +58,7 @@ public static class HerdScenario
         var accepted = new Accepted[maxRequests];
         var acceptedCount = 0;
         var buyerEnd = new long[buyers];
+        var shed = 0;
         long lastAnswer = 0;
         var timeline = new Timeline();
         var gun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,8 +75,10 @@ public static class HerdScenario
             for (var attempt = 0; attempt < options.Attempts && !deadline.IsCancellationRequested; attempt++)
             {
                 var submit = Stopwatch.GetTimestamp();
-                var reply = await run.Api.SendAsync(HttpMethod.Post, holdsUri, auths[buyer], plans[buyer][attempt], false, deadline)
+                // A shed request (503) is tried again after its Retry-After; the latency runs from the first try.
+                var (reply, retries) = await run.Api.SendRetryingShedAsync(HttpMethod.Post, holdsUri, auths[buyer], plans[buyer][attempt], deadline)
                     .ConfigureAwait(false);
+                Interlocked.Add(ref shed, retries);
                 outcomes.Record(reply);
                 requestLatency.AddSpan(submit, reply.EndTicks);
                 timeline.Record(reply);
@@ -203,6 +206,7 @@ public static class HerdScenario
         Report.Line("requests/s at the ingress", $"{ingressRate:0}  ({Report.Ratio(ingressRate, baseline.PerSecond)} of baseline {baseline.PerSecond:0}/s)");
         Report.Line("rejected at the gate (409)", $"{conflicts} ({Share(conflicts, totalRequests)})");
         Report.Line("accepted (202)", $"{acceptedList.Length} ({Share(acceptedList.Length, totalRequests)})");
+        Report.Line("shed (503, tried again after 1 s)", $"{shed}");
         Report.Line("  then held / rejected in the worker", $"{held} / {rejectedInWorker} ({Share(rejectedInWorker, totalRequests)} of requests)");
         Report.Line("errors by kind", errors.Count == 0 ? "none" : string.Join(", ", errors.Select(e => $"{e.Key}: {e.Value}")));
         Report.Line("seats taken at the end", $"{takenSeats} of {options.Seats}");
@@ -254,6 +258,7 @@ public static class HerdScenario
                 ["ingressRatioToBaseline"] = Report.RatioValue(ingressRate, baseline.PerSecond),
                 ["rejectedAtGate"] = conflicts,
                 ["accepted"] = acceptedList.Length,
+                ["shedAndRetried"] = shed,
                 ["held"] = held,
                 ["rejectedInWorker"] = rejectedInWorker,
                 ["gateRejectedShare"] = Math.Round(conflicts / (double)Math.Max(1, totalRequests), 4),

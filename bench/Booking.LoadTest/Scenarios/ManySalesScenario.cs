@@ -12,11 +12,6 @@ namespace Booking.LoadTest.Scenarios;
 /// </summary>
 public static class ManySalesScenario
 {
-    /// <summary>How often a buyer whose request was shed tries again, and after how long (the ingress's Retry-After).</summary>
-    private const int ShedRetries = 120;
-
-    private static readonly TimeSpan ShedRetryAfter = TimeSpan.FromSeconds(1);
-
     private readonly record struct Plan(int Showtime, byte[] Body, string FirstSeat);
 
     private readonly record struct Accepted(Guid BookingId, int Showtime, long AnsweredTicks, string FirstSeat);
@@ -72,16 +67,11 @@ public static class ManySalesScenario
         var result = await RunContext.ClosedLoopAsync(plans.Count, run.Concurrency, async i =>
         {
             var plan = plans[i];
-            var reply = await run.Api.SendAsync(HttpMethod.Post, holdsUris[plan.Showtime], auths[i], plan.Body, false, deadline).ConfigureAwait(false);
-            // A shed request (503, the partition's queue is full) is tried again after its Retry-After, as a buyer's
-            // client would; the latencies below run from the answer of the attempt that was accepted.
-            for (var retry = 0; reply.Status == 503 && retry < ShedRetries && !deadline.IsCancellationRequested; retry++)
-            {
-                Interlocked.Increment(ref shed);
-                await Task.Delay(ShedRetryAfter, deadline).ConfigureAwait(false);
-                reply = await run.Api.SendAsync(HttpMethod.Post, holdsUris[plan.Showtime], auths[i], plan.Body, false, deadline).ConfigureAwait(false);
-            }
-
+            // A shed request (503) is tried again after its Retry-After, as a buyer's client would; the latencies below
+            // run from the answer of the attempt that was accepted.
+            var (reply, retries) = await run.Api.SendRetryingShedAsync(HttpMethod.Post, holdsUris[plan.Showtime], auths[i], plan.Body, deadline)
+                .ConfigureAwait(false);
+            Interlocked.Add(ref shed, retries);
             if (reply.Status == 202)
             {
                 accepted[Interlocked.Increment(ref acceptedCount) - 1] = new Accepted(reply.BookingId, plan.Showtime, reply.EndTicks, plan.FirstSeat);
