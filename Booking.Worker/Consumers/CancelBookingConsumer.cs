@@ -1,7 +1,6 @@
 using Booking.Contracts;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
-using Booking.Worker.Publishing;
 using MassTransit;
 
 namespace Booking.Worker.Consumers;
@@ -10,19 +9,11 @@ namespace Booking.Worker.Consumers;
 /// Cancels a held booking and frees its seats. A booking in any other status is left as it is and its outcome
 /// published again (a sold seat is not given back by a cancel).
 /// </summary>
-public sealed class CancelBookingConsumer(HeldBookings held, OutcomePublisher outcomes) : IConsumer<CancelBooking>
+public sealed class CancelBookingConsumer(HeldBookingCommands commands) : IConsumer<CancelBooking>
 {
-    public async Task Consume(ConsumeContext<CancelBooking> context)
-    {
-        var booking = await held.ChangeAsync(
-            context.Message.BookingId,
-            context.Message.CustomerId,
-            (booking, showtime, seats, now) => BookingTransitions.End(booking, BookingStatus.Cancelled, null, showtime, seats, now),
-            context.CancellationToken);
+    public Task Consume(ConsumeContext<CancelBooking> context) =>
+        commands.RunAsync(context, new HeldBookingChange(context.Message.BookingId, context.Message.CustomerId, Cancel));
 
-        if (booking is not null)
-        {
-            await outcomes.PublishAsync(context, [booking], context.CancellationToken);
-        }
-    }
+    private static void Cancel(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now) =>
+        BookingTransitions.End(booking, BookingStatus.Cancelled, null, showtime, seats, now);
 }

@@ -29,7 +29,9 @@ public static class WorkerServiceExtensions
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();
         builder.Services.AddScoped<PoisonHolds>();
+        builder.Services.AddSingleton<GroupCommit<HeldBookingChange>>();
         builder.Services.AddScoped<HeldBookings>();
+        builder.Services.AddScoped<HeldBookingCommands>();
         builder.Services.AddScoped<OutcomePublisher>();
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<PartitionEndpoints>();

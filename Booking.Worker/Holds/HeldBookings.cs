@@ -4,28 +4,48 @@ using Microsoft.EntityFrameworkCore;
 namespace Booking.Worker.Holds;
 
 /// <summary>
-/// Changes a customer's held booking in one transaction: loads it with its showtime and seats, applies the change
-/// if the booking is still held, and saves under version checks (decided again on fresh rows if another writer
-/// came first). A booking that is not held is returned as it is, so its outcome can be published again.
+/// Applies confirms and cancels of held bookings in one transaction, in arrival order: loads the bookings with their
+/// showtimes and seats, changes each booking that is still held, and saves under version checks. A booking that is
+/// not held (any more) is left as it is and returned, so its outcome is published again.
 /// </summary>
-public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProvider clock)
+/// <remarks>Run it through <see cref="WriteRetry"/>, which gives each attempt a clean context.</remarks>
+public sealed class HeldBookings(BookingDbContext db, TimeProvider clock)
 {
-    /// <summary>The change: the booking, its showtime, the seats it owns, and now.</summary>
-    public delegate void Change(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now);
+    /// <summary>Applies <paramref name="changes"/> and saves; returns the bookings whose latest change is to be published.</summary>
+    /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
+    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<HeldBookingChange> changes, CancellationToken cancellationToken)
+    {
+        var ids = changes.Select(c => c.BookingId).Distinct().ToList();
+        var bookings = await db.Bookings.Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, cancellationToken);
+        var held = bookings.Values.Where(b => b.Status == BookingStatus.Held).ToList();
+        var heldIds = held.Select(b => b.Id).ToList();
+        var showtimeIds = held.Select(b => b.ShowtimeId).Distinct().ToList();
+        var showtimes = await db.Showtimes.Where(s => showtimeIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var seats = (await db.Seats.Where(s => s.BookingId != null && heldIds.Contains(s.BookingId.Value)).ToListAsync(cancellationToken))
+            .ToLookup(s => s.BookingId!.Value);
 
-    public Task<BookingRecord?> ChangeAsync(Guid bookingId, string customerId, Change change, CancellationToken cancellationToken) =>
-        retry.RunAsync(async () =>
+        var now = clock.GetUtcNow().UtcDateTime;
+        var touched = new List<BookingRecord>();
+        foreach (var change in changes)
         {
-            var booking = await db.Bookings.FirstOrDefaultAsync(b => b.Id == bookingId && b.CustomerId == customerId, cancellationToken);
-            if (booking is null || booking.Status != BookingStatus.Held)
+            // Someone else's booking id gets nothing, not even its outcome again.
+            if (!bookings.TryGetValue(change.BookingId, out var booking) || booking.CustomerId != change.CustomerId)
             {
-                return booking;
+                continue;
             }
 
-            var showtime = await db.Showtimes.SingleAsync(s => s.Id == booking.ShowtimeId, cancellationToken);
-            var seats = await db.Seats.Where(s => s.BookingId == booking.Id).ToListAsync(cancellationToken);
-            change(booking, showtime, seats, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(cancellationToken);
-            return booking;
-        }, cancellationToken);
+            if (booking.Status == BookingStatus.Held)
+            {
+                change.ApplyToHeld(booking, showtimes[booking.ShowtimeId], [.. seats[booking.Id]], now);
+            }
+
+            if (!touched.Contains(booking))
+            {
+                touched.Add(booking);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return touched;
+    }
 }

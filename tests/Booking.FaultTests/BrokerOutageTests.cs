@@ -12,15 +12,13 @@ public sealed class BrokerOutageTests(FaultFixture system)
     public async Task Should_answer_503_with_retry_after_and_free_the_gate_when_rabbitmq_is_unreachable()
     {
         await using var healthy = system.StartIngress();
-        using var admin = new BookingClient(healthy.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        using var admin = await healthy.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
         await using var cutOff = system.StartIngress(new Dictionary<string, string?>
         {
             ["ConnectionStrings:RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{ClosedPort()}/",
         });
-        using var alice = new BookingClient(cutOff.CreateClient());
-        await TestTokens.AuthorizeAsync(alice.Http, "alice");
+        using var alice = await cutOff.ClientAsync("alice");
 
         var response = await alice.HoldAsync(showtimeId, "A1", "A2");
 
@@ -30,8 +28,7 @@ public sealed class BrokerOutageTests(FaultFixture system)
         await using var redis = await ConnectionMultiplexer.ConnectAsync(system.Servers.Redis);
         Assert.False(await redis.GetDatabase().KeyExistsAsync($"seat:{{{showtimeId:N}}}:A1"));
         Assert.False(await redis.GetDatabase().KeyExistsAsync($"seat:{{{showtimeId:N}}}:A2"));
-        using var bob = new BookingClient(healthy.CreateClient());
-        await TestTokens.AuthorizeAsync(bob.Http, "bob");
+        using var bob = await healthy.ClientAsync("bob");
         Assert.Equal(HttpStatusCode.Accepted, (await bob.HoldAsync(showtimeId, "A1", "A2")).StatusCode);
     }
 

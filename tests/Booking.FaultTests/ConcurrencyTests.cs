@@ -25,8 +25,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
             () => attachedA.Attached.Count > 0 && attachedB.Attached.Count > 0 &&
                   attachedA.Attached.Count + attachedB.Attached.Count == BookingSystemFixture.Partitions,
             TimeSpan.FromSeconds(30));
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 10), ("B", 10));
         var seatIds = new[] { "A", "B" }.SelectMany(row => Enumerable.Range(1, 10).Select(n => $"{row}{n}")).ToArray();
         var bus = ingress.Services.GetRequiredService<IBus>();
@@ -51,14 +50,12 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var worker = system.StartWorker(racing);
         await using var ingress = system.StartIngress();
         await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
-        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(10, ("A", 20));
         var buyers = await Task.WhenAll(Enumerable.Range(1, 20).Select(async i =>
         {
-            var buyer = new BookingClient(ingress.CreateClient());
-            await TestTokens.AuthorizeAsync(buyer.Http, $"racer-{i}");
+            var buyer = await ingress.ClientAsync($"racer-{i}");
             return (Buyer: buyer, BookingId: await buyer.HoldAcceptedAsync(showtimeId, $"A{i}"));
         }));
         var held = await Task.WhenAll(buyers.Select(b => b.Buyer.WaitForBookingAsync(b.BookingId)));
@@ -86,9 +83,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
     {
         await using var worker = system.StartWorker();
         await using var ingress = system.StartIngress();
-        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
@@ -112,9 +108,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
     {
         await using var worker = system.StartWorker();
         await using var ingress = system.StartIngress();
-        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
         var bookingId = await admin.HoldAcceptedAsync(showtimeId, "A1");
         await admin.WaitForStatusAsync(bookingId);

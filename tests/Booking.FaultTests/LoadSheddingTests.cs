@@ -18,8 +18,7 @@ public sealed class LoadSheddingTests(FaultFixture system)
             ["Ingress:Shedding:QueueDepthPollMilliseconds"] = "100",
         };
         await using var ingress = system.StartIngress(shallow);
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 50));
         var seatIds = Enumerable.Range(1, 50).Select(n => $"A{n}").ToArray();
 
@@ -33,7 +32,7 @@ public sealed class LoadSheddingTests(FaultFixture system)
         Assert.True(backlog.Count(a => a.Status == HttpStatusCode.Accepted) > 5);
         Assert.All(overload, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
         await using var worker = system.StartWorker();
-        await BookingSystemFixture.WaitUntilAsync(() => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
+        await worker.WaitForAllPartitionsAsync();
         var accepted = backlog.Where(a => a.Status == HttpStatusCode.Accepted).ToList();
         Assert.All(await SaleDriver.OutcomesAsync(accepted), status => Assert.Contains(status, new[] { "held", "rejected" }));
         await Task.Delay(500);

@@ -20,10 +20,8 @@ public sealed class RedisLossTests(FaultFixture system)
         };
         await using var worker = system.StartWorker(overrides);
         await using var ingress = system.StartIngress(overrides);
-        await BookingSystemFixture.WaitUntilAsync(
-            () => worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == BookingSystemFixture.Partitions, TimeSpan.FromSeconds(30));
-        using var admin = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(admin.Http, "admin", "admin");
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 10), ("B", 10), ("C", 10));
         var seatIds = new[] { "A", "B", "C" }.SelectMany(row => Enumerable.Range(1, 10).Select(n => $"{row}{n}")).ToArray();
 
@@ -49,8 +47,7 @@ public sealed class RedisLossTests(FaultFixture system)
             Assert.True(await probe.GetDatabase().KeyExistsAsync($"seat:{{{showtimeId:N}}}:{seat}"), $"sold seat {seat} has no gate key");
         }
 
-        using var late = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(late.Http, "late");
+        using var late = await ingress.ClientAsync("late");
         Assert.Equal(HttpStatusCode.Conflict, (await late.HoldAsync(showtimeId, sold[0])).StatusCode);
     }
 

@@ -15,12 +15,7 @@ public static class SaleDriver
         ServiceHost<IngressApp> ingress, Guid showtimeId, string[] seatIds, int buyers, int seed, string prefix)
     {
         var random = new Random(seed);
-        var clients = await Task.WhenAll(Enumerable.Range(0, buyers).Select(async i =>
-        {
-            var http = ingress.CreateClient();
-            await TestTokens.AuthorizeAsync(http, $"{prefix}-{i}");
-            return new BookingClient(http);
-        }));
+        var clients = await Task.WhenAll(Enumerable.Range(0, buyers).Select(i => ingress.ClientAsync($"{prefix}-{i}")));
         var picks = clients.Select(_ => random.GetItems(seatIds, random.Next(1, 3)).Distinct().ToArray()).ToList();
         var answers = await Task.WhenAll(clients.Select(async (client, i) =>
         {

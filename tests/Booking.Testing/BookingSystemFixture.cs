@@ -44,7 +44,7 @@ public class BookingSystemFixture : IAsyncLifetime, IBookingSystem
         Worker = StartWorker();
         Ingress = Track(new ServiceHost<IngressApp>(Settings()));
         _ = Ingress.Server;
-        await WaitUntilAsync(() => Worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count == Partitions, TimeSpan.FromSeconds(30));
+        await Worker.WaitForAllPartitionsAsync();
     }
 
     /// <summary>The settings every service of this fixture runs with; <paramref name="overrides"/> win.</summary>
@@ -83,12 +83,7 @@ public class BookingSystemFixture : IAsyncLifetime, IBookingSystem
     }
 
     /// <summary>A client of the ingress that acts as <paramref name="subject"/>.</summary>
-    public async Task<BookingClient> ClientAsync(string subject, params string[] roles)
-    {
-        var http = Ingress.CreateClient();
-        await TestTokens.AuthorizeAsync(http, subject, roles);
-        return new BookingClient(http);
-    }
+    public Task<BookingClient> ClientAsync(string subject, params string[] roles) => Ingress.ClientAsync(subject, roles);
 
     /// <summary>Starts one more ingress in this process.</summary>
     public ServiceHost<IngressApp> StartIngress(IReadOnlyDictionary<string, string?>? overrides = null)

@@ -16,8 +16,7 @@ public sealed class SendSlotsTests(BookingSystemFixture system)
         await using var ingress = system.StartIngress(new Dictionary<string, string?> { ["Ingress:Shedding:MaxSendsInProgress"] = "1" });
         using var admin = await system.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
-        using var alice = new BookingClient(ingress.CreateClient());
-        await TestTokens.AuthorizeAsync(alice.Http, $"alice-{Guid.NewGuid():N}");
+        using var alice = await ingress.ClientAsync($"alice-{Guid.NewGuid():N}");
         var held = await alice.HoldAcceptedAsync(showtimeId, "A1");
         Assert.Equal("held", await alice.WaitForStatusAsync(held));
 
