@@ -8,13 +8,14 @@ namespace Booking.Worker.Holds;
 /// answers in one transaction's time, and a busy one commits many requests per transaction instead of queueing
 /// them one by one. The batch runs on the caller that wins the lane's lock, in that caller's scope; every caller
 /// gets its own request's result (or the batch's exception) and only then returns, so a message is acknowledged
-/// only after its batch ran. Requests enter a batch in the order they arrived.
+/// only after its batch ran. Requests enter a batch in the order they arrived. The lane's lock comes from
+/// <see cref="LaneLocks"/>, so group commits of different requests on one lane never run at the same time either.
 /// </summary>
 /// <remarks>
 /// MassTransit's own batch consumer fixes each batch when its time limit passes, not when the consumer is free, so
 /// under load it runs many small batches one after another; this lets the batch grow while the previous one runs.
 /// </remarks>
-public sealed class GroupCommit<T>
+public sealed class GroupCommit<T>(LaneLocks locks)
 {
     /// <summary>The most requests in one batch.</summary>
     public const int MaxBatch = 250;
@@ -27,7 +28,7 @@ public sealed class GroupCommit<T>
     /// </summary>
     public async Task RunAsync(string lane, T request, Func<IReadOnlyList<T>, Task> runBatch, CancellationToken cancellationToken)
     {
-        var state = _lanes.GetOrAdd(lane, _ => new Lane());
+        var state = _lanes.GetOrAdd(lane, name => new Lane(locks.For(name)));
         var entry = new Entry(request);
         state.Queue.Enqueue(entry);
         await state.Lock.WaitAsync(cancellationToken);
@@ -66,11 +67,11 @@ public sealed class GroupCommit<T>
         return batch;
     }
 
-    private sealed class Lane
+    private sealed class Lane(SemaphoreSlim sharedLock)
     {
         public ConcurrentQueue<Entry> Queue { get; } = new();
 
-        public SemaphoreSlim Lock { get; } = new(1, 1);
+        public SemaphoreSlim Lock => sharedLock;
     }
 
     private sealed record Entry(T Request)

@@ -4,8 +4,11 @@ namespace Booking.Worker.Tests.Consumers;
 
 public sealed class GroupCommitTests
 {
-    private readonly GroupCommit<int> _groups = new();
+    private readonly LaneLocks _locks = new();
     private readonly List<int[]> _batches = [];
+    private readonly GroupCommit<int> _groups;
+
+    public GroupCommitTests() => _groups = new GroupCommit<int>(_locks);
 
     [Fact]
     public async Task Should_run_a_lone_request_at_once_in_a_batch_of_its_own()
@@ -87,6 +90,23 @@ public sealed class GroupCommitTests
 
         Assert.Equal([1, GroupCommit<int>.MaxBatch, 10], _batches.Select(b => b.Length));
         Assert.Equal(Enumerable.Range(0, count), _batches.Skip(1).SelectMany(b => b));
+    }
+
+    [Fact]
+    public async Task Should_not_run_a_batch_while_another_group_commit_runs_one_on_the_same_lane()
+    {
+        var others = new GroupCommit<string>(_locks);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = others.RunAsync("lane", "confirm", _ => release.Task, CancellationToken.None);
+
+        var sameLane = _groups.RunAsync("lane", 1, RecordAsync, CancellationToken.None);
+        await _groups.RunAsync("other lane", 2, RecordAsync, CancellationToken.None);
+        await Task.Delay(100);
+        Assert.False(sameLane.IsCompleted);
+
+        release.SetResult();
+        await Task.WhenAll(running, sameLane);
+        Assert.Equal([[2], [1]], _batches);
     }
 
     private Task RecordAsync(IReadOnlyList<int> batch)
