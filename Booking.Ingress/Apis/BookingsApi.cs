@@ -62,13 +62,6 @@ public static class BookingsApi
         Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
         IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
     {
-        // The slot covers the read as well: when the broker falls behind, the database usually does too.
-        using var slot = sendSlots.TryTake();
-        if (slot is null)
-        {
-            return HoldsApi.ServiceUnavailable(http, HoldsApi.BusyBroker, retryAfterSeconds: 1);
-        }
-
         var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
         if (booking is null || booking.CustomerId != user.CustomerId())
         {
@@ -82,6 +75,12 @@ public static class BookingsApi
                 statusCode: StatusCodes.Status409Conflict,
                 title: "Booking not held",
                 extensions: new Dictionary<string, object?> { ["bookingStatus"] = StatusNames.Of(booking.Status) });
+        }
+
+        using var slot = sendSlots.TryTake();
+        if (slot is null)
+        {
+            return HoldsApi.ServiceUnavailable(http, HoldsApi.BusyBroker, retryAfterSeconds: 1);
         }
 
         try

@@ -99,6 +99,11 @@ public static class HoldsApi
             return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
         }
 
+        if (sendSlots.RefuseWhenFull())
+        {
+            return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
+        }
+
         var customerId = user.CustomerId();
         var command = new RequestSeatHold(
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
@@ -126,6 +131,7 @@ public static class HoldsApi
                 extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
         }
 
+        // Checked before the gate already; only a request that lost the race for the last slot gets here.
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {

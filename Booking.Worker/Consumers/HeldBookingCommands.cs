@@ -10,10 +10,11 @@ namespace Booking.Worker.Consumers;
 /// Applies the confirms and cancels of a partition by group commit, as holds are: the ones that arrive while a
 /// transaction runs go into the next one. Run one by one, a sale's confirms queued on the showtime's row lock
 /// (each bumps the seat-map version) and held it while the worker was busy. A message is acknowledged only after
-/// its batch's events went out. When a batch fails, each of its requests is applied alone, so one bad request fails
-/// only its own message.
+/// its batch's events went out. A batch that fails on a request's content (<see cref="PoisonHolds.IsPoison"/>) is
+/// applied one request at a time, so the bad request fails only its own message; any other failure (the database
+/// is away) fails the batch's messages, which are retried.
 /// </summary>
-public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, IServiceProvider scope)
+public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, IServiceProvider scope, ILogger<HeldBookingCommands> logger)
 {
     public async Task RunAsync(ConsumeContext context, HeldBookingChange change)
     {
@@ -33,26 +34,35 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, I
         var cancellationToken = context.CancellationToken;
         var held = scope.GetRequiredService<HeldBookings>();
         var retry = scope.GetRequiredService<WriteRetry>();
-        List<BookingRecord> touched = [];
+        // By id, the latest state last: applied one by one, a confirm and a cancel of one booking return it twice.
+        var touched = new Dictionary<Guid, BookingRecord>();
         try
         {
-            touched.AddRange(await retry.RunAsync(() => held.ApplyAsync(changes, cancellationToken), cancellationToken));
+            foreach (var booking in await retry.RunAsync(() => held.ApplyAsync(changes, cancellationToken), cancellationToken))
+            {
+                touched[booking.Id] = booking;
+            }
         }
-        catch (Exception ex) when (changes.Count > 1 && ex is not OperationCanceledException)
+        catch (Exception ex) when (changes.Count > 1 && PoisonHolds.IsPoison(ex))
         {
+            logger.LogWarning(ex, "A batch of {Count} confirms and cancels failed; applying them one at a time", changes.Count);
             foreach (var change in changes)
             {
                 try
                 {
-                    touched.AddRange(await retry.RunAsync(() => held.ApplyAsync([change], cancellationToken), cancellationToken));
+                    foreach (var booking in await retry.RunAsync(() => held.ApplyAsync([change], cancellationToken), cancellationToken))
+                    {
+                        touched[booking.Id] = booking;
+                    }
                 }
-                catch (Exception alone) when (alone is not OperationCanceledException)
+                catch (Exception alone) when (PoisonHolds.IsPoison(alone))
                 {
+                    logger.LogError(alone, "Confirm or cancel of booking {BookingId} cannot be applied", change.BookingId);
                     change.Failure = alone;
                 }
             }
         }
 
-        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, touched, cancellationToken);
+        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, touched.Values, cancellationToken);
     }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Booking.Testing;
-using Booking.Worker.Partitions;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Booking.FaultTests;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using Booking.Testing;
-using Booking.Worker.Partitions;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Booking.FaultTests;

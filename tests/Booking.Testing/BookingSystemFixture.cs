@@ -1,6 +1,5 @@
 using Booking.Ingress;
 using Booking.Worker;
-using Booking.Worker.Partitions;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 using StackExchange.Redis;

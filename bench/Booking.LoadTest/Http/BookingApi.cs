@@ -57,23 +57,33 @@ public sealed class BookingApi : IDisposable
 
     public Uri HoldsUri(Guid showtimeId) => new(Base, $"/api/showtimes/{showtimeId}/holds");
 
-    /// <summary>How often a buyer whose request was shed tries again, and after how long (the ingress's Retry-After).</summary>
+    /// <summary>How often a buyer whose request was shed tries again, and after how long (the Retry-After the ingress gives sheds).</summary>
     private const int ShedRetries = 120;
 
     private static readonly TimeSpan ShedRetryAfter = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// Sends like <see cref="SendAsync"/>, and after a shed answer (503) waits the ingress's Retry-After and sends
-    /// again, as a buyer's client would. Returns the last answer and how many times the request was shed.
+    /// Sends like <see cref="SendAsync"/>, and after a shed answer (503) waits 1 s and sends again, as a buyer's
+    /// client would. Returns the last answer (the shed one when the deadline ends the waiting) and how many answers
+    /// were shed before it.
     /// </summary>
     public async Task<(Reply Reply, int Shed)> SendRetryingShedAsync(
         HttpMethod method, Uri uri, AuthenticationHeaderValue? auth, byte[]? body, CancellationToken cancellationToken)
     {
         var reply = await SendAsync(method, uri, auth, body, false, cancellationToken).ConfigureAwait(false);
         var shed = 0;
-        for (; reply.Status == 503 && shed < ShedRetries && !cancellationToken.IsCancellationRequested; shed++)
+        while (reply.Status == 503 && shed < ShedRetries)
         {
-            await Task.Delay(ShedRetryAfter, cancellationToken).ConfigureAwait(false);
+            shed++;
+            try
+            {
+                await Task.Delay(ShedRetryAfter, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return (reply, shed - 1);
+            }
+
             reply = await SendAsync(method, uri, auth, body, false, cancellationToken).ConfigureAwait(false);
         }
 

@@ -29,7 +29,9 @@ public sealed class SendSlotsTests(BookingSystemFixture system)
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
                 Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
                 Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-                Assert.Equal(503, (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
+                var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal(503, problem.GetProperty("status").GetInt32());
+                Assert.Contains("taking requests slower than they arrive", problem.GetProperty("detail").GetString());
             }
         }
 

@@ -7,41 +7,47 @@ namespace Booking.Worker.Tests.Consumers;
 [Collection(SystemCollection.Name)]
 public sealed class HeldBookingCommandsTests(BookingSystemFixture system)
 {
+    private const int Buyers = 30;
+
     [Fact]
     public async Task Should_give_each_confirm_and_cancel_its_own_outcome_when_many_arrive_at_once_on_one_showtime()
     {
-        const int Buyers = 30;
         using var admin = await system.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", Buyers));
-        var buyers = await Task.WhenAll(Enumerable.Range(1, Buyers).Select(async seat =>
+        var clients = await Task.WhenAll(Enumerable.Range(1, Buyers).Select(_ => system.ClientAsync($"batch-{Guid.NewGuid():N}")));
+        try
         {
-            var client = await system.ClientAsync($"batch-{Guid.NewGuid():N}");
-            var bookingId = await client.HoldAcceptedAsync(showtimeId, $"A{seat}");
-            Assert.Equal("held", await client.WaitForStatusAsync(bookingId));
-            return (Seat: seat, Client: client, BookingId: bookingId);
-        }));
+            var bookingIds = await Task.WhenAll(clients.Select((client, i) => client.HoldAcceptedAsync(showtimeId, $"A{i + 1}")));
+            for (var i = 0; i < Buyers; i++)
+            {
+                Assert.Equal("held", await clients[i].WaitForStatusAsync(bookingIds[i]));
+            }
 
-        // Even seats are confirmed, odd ones cancelled; every fifth buyer sends both at once, and one of them wins.
-        var sent = await Task.WhenAll(buyers.SelectMany(b => Commands(b.Seat).Select(confirm =>
-            confirm ? b.Client.ConfirmAsync(b.BookingId) : b.Client.CancelAsync(b.BookingId))));
-        Assert.All(sent, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
+            // Even seats are confirmed, odd ones cancelled; every fifth buyer sends both at once, and one of them wins.
+            var sent = await Task.WhenAll(Enumerable.Range(0, Buyers).SelectMany(i => Commands(i + 1).Select(confirm =>
+                confirm ? clients[i].ConfirmAsync(bookingIds[i]) : clients[i].CancelAsync(bookingIds[i]))));
+            Assert.All(sent, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
 
-        var outcomes = new Dictionary<string, string?>();
-        foreach (var (seat, client, bookingId) in buyers)
-        {
-            var status = (await client.WaitForBookingAsync(bookingId, null, "pending", "held")).GetProperty("status").GetString();
-            var expected = seat % 5 == 0 ? ["confirmed", "cancelled"] : new[] { seat % 2 == 0 ? "confirmed" : "cancelled" };
-            Assert.Contains(status, expected);
-            outcomes[$"A{seat}"] = status == "confirmed" ? "sold" : "available";
+            var expectedSeats = new Dictionary<string, string?>();
+            for (var i = 0; i < Buyers; i++)
+            {
+                var seat = i + 1;
+                var status = (await clients[i].WaitForBookingAsync(bookingIds[i], null, "pending", "held")).GetProperty("status").GetString();
+                Assert.Contains(status, seat % 5 == 0 ? ["confirmed", "cancelled"] : new[] { seat % 2 == 0 ? "confirmed" : "cancelled" });
+                expectedSeats[$"A{seat}"] = status == "confirmed" ? "sold" : "available";
+            }
+
+            var seatMap = (await admin.GetSeatMapAsync(showtimeId)).GetProperty("seats").EnumerateArray()
+                .ToDictionary(s => s.GetProperty("seatId").GetString()!, s => s.GetProperty("status").GetString());
+            Assert.Equal(expectedSeats, seatMap);
+            await Invariants.AssertHoldAsync(system.Postgres, showtimeId, bookingIds);
         }
-
-        var seatMap = (await admin.GetSeatMapAsync(showtimeId)).GetProperty("seats").EnumerateArray()
-            .ToDictionary(s => s.GetProperty("seatId").GetString()!, s => s.GetProperty("status").GetString());
-        Assert.Equal(outcomes, seatMap);
-        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. buyers.Select(b => b.BookingId)]);
-        foreach (var b in buyers)
+        finally
         {
-            b.Client.Dispose();
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
         }
     }
 
