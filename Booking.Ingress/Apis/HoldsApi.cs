@@ -99,11 +99,6 @@ public static class HoldsApi
             return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
         }
 
-        if (sendSlots.RefuseWhenFull())
-        {
-            return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
-        }
-
         var customerId = user.CustomerId();
         var command = new RequestSeatHold(
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
@@ -131,7 +126,8 @@ public static class HoldsApi
                 extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
         }
 
-        // Checked before the gate already; only a request that lost the race for the last slot gets here.
+        // Taken after the gate, so a herd's 409s never wait for or count against a slot. A refused request frees its
+        // gate keys, as after a send time-out.
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {

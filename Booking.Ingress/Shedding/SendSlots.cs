@@ -13,21 +13,6 @@ public sealed class SendSlots(IOptions<SheddingOptions> options, BookingMetrics 
 {
     private int _inProgress;
 
-    /// <summary>
-    /// True (and counted as shed) when every slot is taken right now: the early check, made before work that a
-    /// refused request would have to undo (the hold's gate keys). A later <see cref="TryTake"/> can still fail.
-    /// </summary>
-    public bool RefuseWhenFull()
-    {
-        if (Volatile.Read(ref _inProgress) < options.Value.MaxSendsInProgress)
-        {
-            return false;
-        }
-
-        metrics.RequestShed("sends_in_progress");
-        return true;
-    }
-
     /// <summary>A slot, or null when all are taken (counted as shed). Dispose the slot when the send is done.</summary>
     public Slot? TryTake()
     {
