@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
 using Booking.Worker.Publishing;
@@ -16,49 +15,45 @@ namespace Booking.Worker.Consumers;
 /// </summary>
 public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, IServiceProvider scope, ILogger<HeldBookingCommands> logger)
 {
-    public async Task RunAsync(ConsumeContext context, HeldBookingChange change)
-    {
-        await groups.RunAsync(
+    public Task RunAsync(ConsumeContext context, HeldBookingChange change) =>
+        groups.RunAsync(
             context.ReceiveContext.InputAddress.AbsolutePath,
             change,
-            changes => ApplyAsync(context, changes),
+            (changes, fail) => ApplyAsync(context, changes, fail),
             context.CancellationToken);
-        if (change.Failure is { } failure)
-        {
-            ExceptionDispatchInfo.Throw(failure);
-        }
-    }
 
-    private async Task ApplyAsync(ConsumeContext context, IReadOnlyList<HeldBookingChange> changes)
+    private async Task ApplyAsync(ConsumeContext context, IReadOnlyList<HeldBookingChange> changes, Action<int, Exception> fail)
     {
         var cancellationToken = context.CancellationToken;
         var held = scope.GetRequiredService<HeldBookings>();
         var retry = scope.GetRequiredService<WriteRetry>();
         // By id, the latest state last: applied one by one, a confirm and a cancel of one booking return it twice.
         var touched = new Dictionary<Guid, BookingRecord>();
-        try
+        async Task ApplyAndKeepAsync(IReadOnlyList<HeldBookingChange> some)
         {
-            foreach (var booking in await retry.RunAsync(() => held.ApplyAsync(changes, cancellationToken), cancellationToken))
+            foreach (var booking in await retry.RunAsync(() => held.ApplyAsync(some, cancellationToken), cancellationToken))
             {
                 touched[booking.Id] = booking;
             }
         }
+
+        try
+        {
+            await ApplyAndKeepAsync(changes);
+        }
         catch (Exception ex) when (changes.Count > 1 && PoisonHolds.IsPoison(ex))
         {
             logger.LogWarning(ex, "A batch of {Count} confirms and cancels failed; applying them one at a time", changes.Count);
-            foreach (var change in changes)
+            for (var i = 0; i < changes.Count; i++)
             {
                 try
                 {
-                    foreach (var booking in await retry.RunAsync(() => held.ApplyAsync([change], cancellationToken), cancellationToken))
-                    {
-                        touched[booking.Id] = booking;
-                    }
+                    await ApplyAndKeepAsync([changes[i]]);
                 }
                 catch (Exception alone) when (PoisonHolds.IsPoison(alone))
                 {
-                    logger.LogError(alone, "Confirm or cancel of booking {BookingId} cannot be applied", change.BookingId);
-                    change.Failure = alone;
+                    logger.LogError(alone, "Confirm or cancel of booking {BookingId} cannot be applied", changes[i].BookingId);
+                    fail(i, alone);
                 }
             }
         }

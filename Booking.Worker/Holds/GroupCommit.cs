@@ -26,7 +26,15 @@ public sealed class GroupCommit<T>(LaneLocks locks)
     /// Queues <paramref name="request"/> on <paramref name="lane"/> and returns once a batch that held it ran
     /// <paramref name="runBatch"/> successfully; throws that batch's exception otherwise.
     /// </summary>
-    public async Task RunAsync(string lane, T request, Func<IReadOnlyList<T>, Task> runBatch, CancellationToken cancellationToken)
+    public Task RunAsync(string lane, T request, Func<IReadOnlyList<T>, Task> runBatch, CancellationToken cancellationToken) =>
+        RunAsync(lane, request, (batch, _) => runBatch(batch), cancellationToken);
+
+    /// <summary>
+    /// As above, and <paramref name="runBatch"/> may fail single requests of a batch that otherwise succeeds: it calls
+    /// its second argument with the request's index in the batch and the exception that request's caller gets.
+    /// </summary>
+    public async Task RunAsync(
+        string lane, T request, Func<IReadOnlyList<T>, Action<int, Exception>, Task> runBatch, CancellationToken cancellationToken)
     {
         var state = _lanes.GetOrAdd(lane, name => new Lane(locks.For(name)));
         var entry = new Entry(request);
@@ -39,7 +47,7 @@ public sealed class GroupCommit<T>(LaneLocks locks)
                 var batch = Take(state.Queue);
                 try
                 {
-                    await runBatch([.. batch.Select(e => e.Request)]);
+                    await runBatch([.. batch.Select(e => e.Request)], (index, error) => batch[index].Done.TrySetException(error));
                     batch.ForEach(e => e.Done.TrySetResult());
                 }
                 catch (Exception ex)

@@ -109,6 +109,26 @@ public sealed class GroupCommitTests
         Assert.Equal([[2], [1]], _batches);
     }
 
+    [Fact]
+    public async Task Should_fail_only_the_requests_a_batch_marks_as_failed()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _groups.RunAsync("lane", 0, _ => release.Task, CancellationToken.None);
+        var poison = new InvalidOperationException("request 2 cannot be applied");
+        var waiting = Enumerable.Range(1, 3).Select(i => _groups.RunAsync("lane", i, async (batch, fail) =>
+        {
+            await RecordAsync(batch);
+            fail(batch.ToList().IndexOf(2), poison);
+        }, CancellationToken.None)).ToList();
+
+        release.SetResult();
+        await first;
+
+        Assert.Equal(poison, await Assert.ThrowsAsync<InvalidOperationException>(() => waiting[1]));
+        await Task.WhenAll(waiting[0], waiting[2]);
+        Assert.Equal([[1, 2, 3]], _batches);
+    }
+
     private Task RecordAsync(IReadOnlyList<int> batch)
     {
         lock (_batches)
