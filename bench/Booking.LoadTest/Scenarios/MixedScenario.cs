@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Booking.LoadTest.Data;
 using Booking.LoadTest.Measure;
 using Booking.LoadTest.Observe;
 
@@ -194,8 +195,10 @@ public static class MixedScenario
         // refused with 503 after a send time-out may still have reached the queue, been held, and been picked.
         var rows = await run.Database.ReadBookingsAsync([.. holdIds.Union(changed)], deadline);
         var heldWithout202 = changed.Count(id => !asked.TryGetValue(id, out var a) || a.HoldDue == 0);
-        var confirmedOk = confirmsAccepted.Count(id => rows.TryGetValue(id, out var r) && (r.Status == "Confirmed" || (r.Status == "Rejected" && r.Reason == "expired")));
-        var cancelledOk = cancelsAccepted.Count(id => rows.TryGetValue(id, out var r) && r.Status == "Cancelled");
+        int CountRows(IEnumerable<Guid> ids, Func<StoredBooking, bool> match) => ids.Count(id => rows.TryGetValue(id, out var row) && match(row));
+        static bool StillHeld(StoredBooking row) => row.Status == "Held";
+        var confirmedOk = CountRows(confirmsAccepted, r => r.Status == "Confirmed" || (r.Status == "Rejected" && r.Reason == "expired"));
+        var cancelledOk = CountRows(cancelsAccepted, r => r.Status == "Cancelled");
         var sent = streams.Sum(s => s.Outcomes.Total);
         var achieved = sent / Math.Max(seconds, 1e-9);
         var heldSummary = submitToHeld.Summarize();
@@ -219,19 +222,19 @@ public static class MixedScenario
 
         var (violations, stored) = await run.Database.CheckInvariantsAsync(showtimes, holdIds, deadline);
         // A booking still held is a command still queued when --settle ran out: not wrong yet, but not shown right.
-        var unapplied = changed.Count(id => rows.TryGetValue(id, out var r) && r.Status == "Held");
+        var unapplied = CountRows(changed, StillHeld);
         if (unapplied > 0)
         {
             violations.Add($"{unapplied} confirms or cancels answered 202 were still not applied when --settle ({options.SettleSeconds} s) ran out");
         }
 
-        var wrongConfirms = confirmsAccepted.Count - confirmedOk - confirmsAccepted.Count(id => rows.TryGetValue(id, out var r) && r.Status == "Held");
+        var wrongConfirms = confirmsAccepted.Count - confirmedOk - CountRows(confirmsAccepted, StillHeld);
         if (wrongConfirms > 0)
         {
             violations.Add($"{wrongConfirms} confirms answered 202 ended neither confirmed nor rejected as expired");
         }
 
-        var wrongCancels = cancelsAccepted.Count - cancelledOk - cancelsAccepted.Count(id => rows.TryGetValue(id, out var r) && r.Status == "Held");
+        var wrongCancels = cancelsAccepted.Count - cancelledOk - CountRows(cancelsAccepted, StillHeld);
         if (wrongCancels > 0)
         {
             violations.Add($"{wrongCancels} cancels answered 202 did not end cancelled");
