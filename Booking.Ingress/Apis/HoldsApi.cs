@@ -131,7 +131,7 @@ public static class HoldsApi
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {
-            await ReleaseQuietlyAsync(gate, pending, command, logger);
+            await ReleaseQuietlyAsync(gate, command, logger);
             return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
         }
 
@@ -150,7 +150,7 @@ public static class HoldsApi
             // Not accepted, so nothing may stay half-done: the gate keys and the pending record of this request go.
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
             await remembered;
-            await ReleaseQuietlyAsync(gate, pending, command, logger);
+            await ReleaseQuietlyAsync(gate, command, logger, rememberedIn: pending);
             metrics.RequestShed("broker_unavailable");
             return ServiceUnavailable(
                 http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
@@ -201,12 +201,16 @@ public static class HoldsApi
         }
     }
 
-    private static async Task ReleaseQuietlyAsync(ISeatGate gate, PendingBookings pending, RequestSeatHold command, ILogger logger)
+    /// <summary>Frees a refused request's gate keys, and its pending record when one was written.</summary>
+    private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger, PendingBookings? rememberedIn = null)
     {
         try
         {
             await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
-            await pending.ForgetAsync(command.BookingId, CancellationToken.None);
+            if (rememberedIn is not null)
+            {
+                await rememberedIn.ForgetAsync(command.BookingId, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
