@@ -70,16 +70,17 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 // "Booking.*" alone does not match the business meter named just "Booking".
                 .AddMeter(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql")
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddSource(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql"));
+                .AddPrometheusExporter());
 
-        // Traces leave the process only when an OTLP collector is configured.
+        // Traces are recorded only when an OTLP collector is configured to take them. Without one, every request,
+        // message and query would still build its spans and tags, only to drop them.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.WithTracing(tracing => tracing.AddOtlpExporter());
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddSource(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql")
+                .AddOtlpExporter());
         }
 
         return builder;
