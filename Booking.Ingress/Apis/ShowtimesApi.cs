@@ -1,6 +1,7 @@
 using Booking.Core;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
+using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -76,30 +77,20 @@ public static class ShowtimesApi
     }
 
     private static async Task<Results<Ok<SeatMapResponse>, ProblemHttpResult>> GetSeatsAsync(
-        Guid id, HttpContext http, BookingDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, CancellationToken cancellationToken)
     {
-        // One statement, so the version and the seats are one snapshot.
-        var showtime = await db.Showtimes.AsNoTracking().Include(s => s.Seats).FirstOrDefaultAsync(s => s.Id == id, cancellationToken);
-        if (showtime is null)
+        var map = await seatMaps.ReadAsync(db, id, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (map is null)
         {
             return ShowtimeNotFound(id);
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        var seats = showtime.Seats
-            .OrderBy(s => s.Row.Length).ThenBy(s => s.Row, StringComparer.Ordinal).ThenBy(s => s.Number)
-            .Select(s => new SeatResponse(s.SeatId, s.Row, s.Number, StatusNames.Of(VisibleStatus(s, now))))
-            .ToList();
-        http.Response.Headers.ETag = $"\"{showtime.Version}\"";
-        return TypedResults.Ok(new SeatMapResponse(showtime.Id, showtime.Version, seats));
+        http.Response.Headers.ETag = $"\"{map.Version}\"";
+        return TypedResults.Ok(map);
     }
 
     internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>
         TypedResults.Problem($"Showtime {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Showtime not found");
-
-    /// <summary>A held seat whose hold lapsed is free for the next buyer, so it shows as available.</summary>
-    private static SeatStatus VisibleStatus(Seat seat, DateTime now) =>
-        seat.Status == SeatStatus.Held && seat.HoldExpiresAt <= now ? SeatStatus.Available : seat.Status;
 
     private static async Task<Dictionary<Guid, SeatCounts>> CountSeatsAsync(
         BookingDbContext db, TimeProvider clock, Guid? showtimeId, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ namespace Booking.Ingress.Extensions;
 public static class IngressServiceExtensions
 {
     /// <summary>
-    /// Adds the API's services: authentication, the showtime layout cache, the pending-booking store (Redis when
+    /// Adds the API's services: authentication, the showtime layout cache, the seat maps, the pending-booking store (Redis when
     /// configured, memory otherwise) and the OpenAPI document. The database, gate and bus are added by the host.
     /// </summary>
     public static IHostApplicationBuilder AddIngressServices(this IHostApplicationBuilder builder)
@@ -27,6 +27,7 @@ public static class IngressServiceExtensions
         builder.AddCallbackOptions();
         builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<ShowtimeLayouts>();
+        builder.Services.AddSingleton<SeatMaps>();
         builder.Services.AddSingleton<PendingBookings>();
         if (builder.AddRedisConnection())
         {

@@ -1,0 +1,49 @@
+using Booking.Core.Data;
+using Booking.Ingress.Apis;
+using Booking.Ingress.Showtimes;
+using Booking.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Booking.Ingress.Tests.Showtimes;
+
+[Collection(SystemCollection.Name)]
+public sealed class SeatMapsTests(BookingSystemFixture system)
+{
+    [Fact]
+    public async Task Should_serve_a_kept_map_only_until_the_version_moves_or_a_hold_lapses()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        await using var scope = system.Ingress.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        using var cache = new MemoryCache(new MemoryCacheOptions());
+        var seatMaps = new SeatMaps(cache);
+        var now = DateTime.UtcNow;
+
+        var first = await seatMaps.ReadAsync(db, showtimeId, now, CancellationToken.None);
+        var again = await seatMaps.ReadAsync(db, showtimeId, now, CancellationToken.None);
+        Assert.Same(first, again);
+        Assert.Equal(["available", "available", "available"], Statuses(first));
+
+        // The worker holds A1, which moves the version: the next read has the hold.
+        await alice.WaitForStatusAsync(await alice.HoldAcceptedAsync(showtimeId, "A1"));
+        var held = await seatMaps.ReadAsync(db, showtimeId, DateTime.UtcNow, CancellationToken.None);
+        var version = await db.Showtimes.Where(s => s.Id == showtimeId).Select(s => s.Version).SingleAsync();
+        Assert.Equal(version, held!.Version);
+        Assert.Equal(["held", "available", "available"], Statuses(held));
+
+        // Past the hold's end the same version shows A1 free, before any sweeper has touched the row.
+        var expiresAt = await db.Seats.Where(s => s.ShowtimeId == showtimeId && s.SeatId == "A1").Select(s => s.HoldExpiresAt!.Value).SingleAsync();
+        Assert.Same(held, await seatMaps.ReadAsync(db, showtimeId, expiresAt.AddSeconds(-1), CancellationToken.None));
+        var lapsed = await seatMaps.ReadAsync(db, showtimeId, expiresAt, CancellationToken.None);
+        Assert.Equal(version, lapsed!.Version);
+        Assert.Equal(["available", "available", "available"], Statuses(lapsed));
+
+        Assert.Null(await seatMaps.ReadAsync(db, Guid.NewGuid(), now, CancellationToken.None));
+    }
+
+    private static string[] Statuses(SeatMapResponse? map) => [.. map!.Seats.Select(s => s.Status)];
+}
