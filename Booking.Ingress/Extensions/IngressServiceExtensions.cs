@@ -17,8 +17,9 @@ namespace Booking.Ingress.Extensions;
 public static class IngressServiceExtensions
 {
     /// <summary>
-    /// Adds the API's services: authentication, the showtime layout cache, the seat maps, the pending-booking store (Redis when
-    /// configured, memory otherwise) and the OpenAPI document. The database, gate and bus are added by the host.
+    /// Adds the API's services: authentication, the showtime layout cache, the seat maps, the pending-booking store
+    /// (Redis when configured, memory otherwise) and the OpenAPI document. The database, gate and bus are added by the
+    /// host.
     /// </summary>
     public static IHostApplicationBuilder AddIngressServices(this IHostApplicationBuilder builder)
     {
