@@ -13,16 +13,24 @@ namespace Booking.Ingress.Showtimes;
 /// showtime's version, so a map kept with its version stays exact until the version moves or the first of its holds
 /// lapses. Each read still asks the database for the current version (one primary-key lookup): a buyer sees their
 /// own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
-/// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost.
+/// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost. At most <see cref="MaxMaps"/> maps
+/// (about 70 KB each for 500 seats) are kept, and none for longer than <see cref="KeptAtMost"/>, so a seat row
+/// changed behind the services' back (a manual fix) is shown within that time.
 /// </summary>
-public sealed class SeatMaps(IMemoryCache cache)
+public sealed class SeatMaps : IDisposable
 {
+    /// <summary>The most maps kept at once; past it, the cache drops entries to make room.</summary>
+    public const int MaxMaps = 256;
+
     /// <summary>A map not read for this long leaves memory.</summary>
     private static readonly TimeSpan KeptWhileRead = TimeSpan.FromSeconds(30);
 
-    private sealed record Snapshot(SeatMapResponse Map, DateTime ExactUntil);
+    /// <summary>A map leaves memory this long after it was read from the database, read or not.</summary>
+    private static readonly TimeSpan KeptAtMost = TimeSpan.FromSeconds(60);
 
-    private readonly record struct Key(Guid ShowtimeId);
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxMaps });
+
+    private sealed record Snapshot(SeatMapResponse Map, DateTime ExactUntil);
 
     /// <summary>The showtime's seat map as seen at <paramref name="now"/>; null when the showtime does not exist.</summary>
     public async Task<SeatMapResponse?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
@@ -36,7 +44,7 @@ public sealed class SeatMaps(IMemoryCache cache)
             return null;
         }
 
-        if (cache.TryGetValue(new Key(showtimeId), out Snapshot? kept) && kept!.Map.Version == version && now < kept.ExactUntil)
+        if (_cache.TryGetValue(showtimeId, out Snapshot? kept) && kept!.Map.Version == version && now < kept.ExactUntil)
         {
             return kept.Map;
         }
@@ -44,7 +52,12 @@ public sealed class SeatMaps(IMemoryCache cache)
         var snapshot = await LoadAsync(db, showtimeId, now, cancellationToken);
         if (snapshot is not null)
         {
-            cache.Set(new Key(showtimeId), snapshot, new MemoryCacheEntryOptions { SlidingExpiration = KeptWhileRead });
+            _cache.Set(showtimeId, snapshot, new MemoryCacheEntryOptions
+            {
+                Size = 1,
+                SlidingExpiration = KeptWhileRead,
+                AbsoluteExpirationRelativeToNow = KeptAtMost,
+            });
         }
 
         return snapshot?.Map;
@@ -77,6 +90,8 @@ public sealed class SeatMaps(IMemoryCache cache)
             .Min();
         return new Snapshot(new SeatMapResponse(showtimeId, showtime.Version, seats), firstLapse);
     }
+
+    public void Dispose() => _cache.Dispose();
 
     /// <summary>A held seat whose hold lapsed is free for the next buyer, so it shows as available.</summary>
     private static SeatStatus VisibleStatus(SeatStatus status, DateTime? holdExpiresAt, DateTime now) =>
