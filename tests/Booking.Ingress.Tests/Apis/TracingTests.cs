@@ -1,0 +1,23 @@
+using Booking.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+
+namespace Booking.Ingress.Tests.Apis;
+
+[Collection(SystemCollection.Name)]
+public sealed class TracingTests(BookingSystemFixture system)
+{
+    [Fact]
+    public async Task Should_record_traces_only_when_an_otlp_endpoint_is_configured()
+    {
+        // Nothing listens there: the exporter's failures stay in the background and must not touch requests.
+        await using var traced = system.StartIngress(new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9" });
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 1));
+        using var alice = await traced.ClientAsync($"alice-{Guid.NewGuid():N}");
+
+        Assert.Equal("held", await alice.WaitForStatusAsync(await alice.HoldAcceptedAsync(showtimeId, "A1")));
+        Assert.NotNull(traced.Services.GetService<TracerProvider>());
+        Assert.Null(system.Ingress.Services.GetService<TracerProvider>());
+    }
+}
