@@ -1,5 +1,4 @@
 using Booking.Core;
-using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;

@@ -11,8 +11,8 @@ namespace Booking.Ingress.Showtimes;
 /// Reads seat maps, and serves a map again from memory while it is still exact. A map depends only on the seat rows
 /// and the clock (a held seat whose hold lapsed shows as available). Every change of a seat increments the
 /// showtime's version, so a map kept with its version stays exact until the version moves or the first of its holds
-/// lapses. Each read still asks the database for the current version (one primary-key lookup): a buyer sees their
-/// own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
+/// lapses. A read that finds such a map still asks the database for the current version (one primary-key lookup):
+/// a buyer sees their own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
 /// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost. At most <see cref="MaxMaps"/> maps
 /// (about 70 KB each for 500 seats) are kept, and none for longer than <see cref="KeptAtMost"/>, so a seat row
 /// changed behind the services' back (a manual fix) is shown within that time.
@@ -35,18 +35,18 @@ public sealed class SeatMaps : IDisposable
     /// <summary>The showtime's seat map as seen at <paramref name="now"/>; null when the showtime does not exist.</summary>
     public async Task<SeatMapResponse?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
     {
-        var version = await db.Showtimes.AsNoTracking()
-            .Where(s => s.Id == showtimeId)
-            .Select(s => (long?)s.Version)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (version is null)
+        // The version is looked up only when there is a kept map it could confirm; otherwise the full read is the one
+        // round trip.
+        if (_cache.TryGetValue(showtimeId, out Snapshot? kept) && now < kept!.ExactUntil)
         {
-            return null;
-        }
-
-        if (_cache.TryGetValue(showtimeId, out Snapshot? kept) && kept!.Map.Version == version && now < kept.ExactUntil)
-        {
-            return kept.Map;
+            var version = await db.Showtimes.AsNoTracking()
+                .Where(s => s.Id == showtimeId)
+                .Select(s => (long?)s.Version)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (version == kept.Map.Version)
+            {
+                return kept.Map;
+            }
         }
 
         var snapshot = await LoadAsync(db, showtimeId, now, cancellationToken);
