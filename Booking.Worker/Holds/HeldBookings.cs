@@ -11,7 +11,10 @@ namespace Booking.Worker.Holds;
 /// <remarks>Run it through <see cref="WriteRetry"/>, which gives each attempt a clean context.</remarks>
 public sealed class HeldBookings(BookingDbContext db, TimeProvider clock)
 {
-    /// <summary>Applies <paramref name="changes"/> and saves; returns the bookings whose latest change is to be published.</summary>
+    /// <summary>
+    /// Applies <paramref name="changes"/> and saves; returns each change's booking in order (a booking named by two
+    /// changes comes twice), for the caller to publish once per booking.
+    /// </summary>
     /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
     public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<HeldBookingChange> changes, CancellationToken cancellationToken)
     {
@@ -39,10 +42,7 @@ public sealed class HeldBookings(BookingDbContext db, TimeProvider clock)
                 change.ApplyToHeld(booking, showtimes[booking.ShowtimeId], [.. seats[booking.Id]], now);
             }
 
-            if (!touched.Contains(booking))
-            {
-                touched.Add(booking);
-            }
+            touched.Add(booking);
         }
 
         await db.SaveChangesAsync(cancellationToken);
