@@ -7,6 +7,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Booking.FaultTests;
 
@@ -98,9 +99,10 @@ public sealed class ConcurrencyTests(FaultFixture system)
         Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
         var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
         await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var errorQueue = await channel.QueueDeclarePassiveAsync($"{ShowtimePartitions.QueueName(partition)}_error");
-        Assert.True(errorQueue.MessageCount >= 1, "the poison message should be in the error queue");
+        // The rejection is stored before the copy is sent to the error queue, so the copy may arrive a moment later.
+        var errorQueue = $"{ShowtimePartitions.QueueName(partition)}_error";
+        await BookingSystemFixture.WaitUntilAsync(
+            async () => await MessageCountAsync(connection, errorQueue) >= 1, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -121,6 +123,21 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var republished = await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId, timeout: TimeSpan.FromSeconds(20));
         Assert.Equal(("held", 1L), (republished[0].Status, republished[0].Version));
         await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>The ready messages of a queue; none while the queue is not declared yet.</summary>
+    private static async Task<uint> MessageCountAsync(IConnection connection, string queue)
+    {
+        // A passive declare of a missing queue closes its channel, so each look takes a channel of its own.
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (OperationInterruptedException)
+        {
+            return 0;
+        }
     }
 
     private int CountBookings(Guid showtimeId) => (int)Scalar<long>("SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);

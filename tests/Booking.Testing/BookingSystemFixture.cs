@@ -106,10 +106,13 @@ public class BookingSystemFixture : IAsyncLifetime, IBookingSystem
         await Servers.DisposeAsync();
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
+        while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
             {
