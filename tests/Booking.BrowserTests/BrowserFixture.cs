@@ -39,6 +39,8 @@ public sealed class BrowserFixture : IAsyncLifetime
                 "`apt-get update && apt-get install -y chromium` (scripts/test.sh does this), or set BOOKING_CHROMIUM to a Chromium binary.");
         }
 
+        // Actions wait up to 15 s (below); assertions get as long, since the first hold on a busy 2-core machine is slow.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var build = StandaloneBuild.Of(typeof(BrowserFixture).Assembly);
         ArtifactsDirectory = Environment.GetEnvironmentVariable("BOOKING_TEST_ARTIFACTS") is { Length: > 0 } artifacts
             ? artifacts

@@ -63,7 +63,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var expiresAt = held.Max(h => h.GetProperty("holdExpiresAt").GetDateTimeOffset());
 
         // Confirms land around the expiry instant, where the sweeper is also at work.
-        await Task.Delay(expiresAt - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(100));
+        await Task.Delay(TimeSpan.FromTicks(Math.Max(0, (expiresAt - DateTimeOffset.UtcNow - TimeSpan.FromMilliseconds(100)).Ticks)));
         await Task.WhenAll(buyers.Select(b => b.Buyer.ConfirmAsync(b.BookingId)));
         var finals = await Task.WhenAll(buyers.Select(b => b.Buyer.WaitForBookingAsync(b.BookingId, TimeSpan.FromSeconds(30), "pending", "held")));
 
@@ -115,6 +115,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
         var bookingId = await admin.HoldAcceptedAsync(showtimeId, "A1");
         await admin.WaitForStatusAsync(bookingId);
+        // The worker marks the change published after its publish; that mark must not land on top of the reset below.
+        await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
         await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
 
         // What a crash between the commit and the publish leaves behind: a change not marked published.

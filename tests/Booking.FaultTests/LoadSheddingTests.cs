@@ -1,6 +1,8 @@
-using System.Diagnostics;
 using System.Net;
+using Booking.Core.Partitioning;
+using Booking.Ingress.Shedding;
 using Booking.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Booking.FaultTests;
 
@@ -22,10 +24,10 @@ public sealed class LoadSheddingTests(FaultFixture system)
 
         // No worker runs, so the queue only grows until the ingress sees it past the bound.
         var backlog = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[..20], 20, 5, "backlog");
-        await Task.Delay(500);
-        var watch = Stopwatch.StartNew();
+        var depths = ingress.Services.GetRequiredService<PartitionQueueDepths>();
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+        await BookingSystemFixture.WaitUntilAsync(() => depths.IsOverloaded(partition), TimeSpan.FromSeconds(10));
         var overload = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[20..], 30, 6, "overload");
-        watch.Stop();
 
         Assert.True(backlog.Count(a => a.Status == HttpStatusCode.Accepted) > 5);
         Assert.All(overload, a => Assert.Equal(HttpStatusCode.ServiceUnavailable, a.Status));
@@ -33,7 +35,7 @@ public sealed class LoadSheddingTests(FaultFixture system)
         await worker.WaitForAllPartitionsAsync();
         var accepted = backlog.Where(a => a.Status == HttpStatusCode.Accepted).ToList();
         Assert.All(await SaleDriver.OutcomesAsync(accepted), status => Assert.Contains(status, new[] { "held", "rejected" }));
-        await Task.Delay(500);
+        await BookingSystemFixture.WaitUntilAsync(() => !depths.IsOverloaded(partition), TimeSpan.FromSeconds(10));
         var afterDrain = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[45..], 1, 7, "after");
         Assert.Equal(HttpStatusCode.Accepted, afterDrain[0].Status);
         await SaleDriver.OutcomesAsync(afterDrain);

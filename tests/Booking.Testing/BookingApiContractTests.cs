@@ -245,7 +245,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("cancelled", (await alice.WaitForBookingAsync(bookingId, OutcomeTimeout, "held")).GetProperty("status").GetString());
         Assert.Equal(["available", "available", "available"], Statuses(await alice.GetSeatMapAsync(showtimeId)));
-        var bobs = await bob.HoldAcceptedAsync(showtimeId, "A2");
+        var bobs = await bob.HoldAcceptedOnceFreedAsync(showtimeId, "A2");
         Assert.Equal("held", await bob.WaitForStatusAsync(bobs, OutcomeTimeout));
     }
 

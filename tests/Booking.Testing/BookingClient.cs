@@ -50,6 +50,28 @@ public sealed class BookingClient(HttpClient http) : IDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("bookingId").GetGuid();
     }
 
+    /// <summary>
+    /// Holds seats that were just freed. The worker opens the gate right after the commit that freed them, so a hold
+    /// sent in between is answered 409 (nothing is sent then); it is tried again until the gate lets it through.
+    /// </summary>
+    public async Task<Guid> HoldAcceptedOnceFreedAsync(Guid showtimeId, params string[] seats)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var response = await HoldAsync(showtimeId, seats);
+        while (response.StatusCode == HttpStatusCode.Conflict && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            response = await HoldAsync(showtimeId, seats);
+        }
+
+        if (response.StatusCode != HttpStatusCode.Accepted)
+        {
+            throw new InvalidOperationException($"Hold: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("bookingId").GetGuid();
+    }
+
     public Task<HttpResponseMessage> GetBookingResponseAsync(Guid bookingId) => http.GetAsync($"/api/bookings/{bookingId}");
 
     public async Task<JsonElement> GetBookingAsync(Guid bookingId)

@@ -121,6 +121,8 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
         Assert.False(row.Succeeded);
         Assert.Null(row.StatusCode);
         Assert.Equal("refused: 169.254.169.254 is a link-local address and not explicitly allowed in Callbacks:AllowedHosts.", row.Error);
+        // The refusal is counted just after its row is stored.
+        await BookingSystemFixture.WaitUntilAsync(() => refusals.Count >= 1, TimeSpan.FromSeconds(10));
         Assert.Equal(1, refusals.Count);
     }
 
