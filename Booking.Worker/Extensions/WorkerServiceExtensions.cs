@@ -34,6 +34,8 @@ public static class WorkerServiceExtensions
         builder.Services.AddScoped<HeldBookings>();
         builder.Services.AddScoped<HeldBookingCommands>();
         builder.Services.AddScoped<OutcomePublisher>();
+        builder.Services.AddSingleton<PublishedMarks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PublishedMarks>());
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<PartitionEndpoints>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionEndpoints>());

@@ -3,19 +3,19 @@ using Booking.Core.Data;
 using Booking.Core.Gate;
 using Booking.Worker.Callbacks;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Booking.Worker.Publishing;
 
 /// <summary>
 /// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), its
-/// events are published, and the row is marked published. A crash before the mark leaves the row unpublished, and
-/// the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes it again: at-least-once.
+/// events are published, and the row is marked published (by <see cref="PublishedMarks"/>, within a moment). A crash
+/// before the mark leaves the row unpublished, and the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a
+/// redelivery publishes it again: at-least-once.
 /// A booking with a callbackUrl also has its <c>BookingStatusChanged</c> sent to the callbacks' queue; the others
 /// cost that queue nothing.
 /// </summary>
 public sealed class OutcomePublisher(
-    BookingDbContext db, ISeatGate gate, ISendEndpointProvider sendEndpoints, TimeProvider clock, ILogger<OutcomePublisher> logger)
+    PublishedMarks marks, ISeatGate gate, ISendEndpointProvider sendEndpoints, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
     private static readonly Uri CallbackQueue = new($"queue:{CallbackEndpoint.QueueName}");
 
@@ -48,15 +48,9 @@ public sealed class OutcomePublisher(
         }
 
         await Task.WhenAll(publishes);
-
-        foreach (var group in changed.GroupBy(b => b.Version))
+        foreach (var booking in changed)
         {
-            var version = group.Key;
-            var ids = group.Select(b => b.Id).ToList();
-            // Only the version that was published is marked: a newer change still waits for its own publish.
-            await db.Bookings
-                .Where(b => ids.Contains(b.Id) && b.Version == version && b.PublishedVersion < version)
-                .ExecuteUpdateAsync(set => set.SetProperty(b => b.PublishedVersion, version), cancellationToken);
+            marks.Add(booking.Id, booking.Version);
         }
     }
 
