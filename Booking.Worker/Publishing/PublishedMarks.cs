@@ -18,6 +18,9 @@ public sealed class PublishedMarks(IServiceScopeFactory scopes, ILogger<Publishe
     /// <summary>How long a mark may wait; far below the sweeper's <c>RepublishAfterSeconds</c>.</summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The most marks one flush writes; the rest wait for the next.</summary>
+    private const int MaxPerFlush = 10_000;
+
     private readonly ConcurrentQueue<(Guid BookingId, long Version)> _marks = new();
 
     /// <summary>Marks this version of the booking published, unless a newer one is stored by then.</summary>
@@ -27,7 +30,7 @@ public sealed class PublishedMarks(IServiceScopeFactory scopes, ILogger<Publishe
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var marks = new List<(Guid BookingId, long Version)>();
-        while (marks.Count < 10_000 && _marks.TryDequeue(out var mark))
+        while (marks.Count < MaxPerFlush && _marks.TryDequeue(out var mark))
         {
             marks.Add(mark);
         }
