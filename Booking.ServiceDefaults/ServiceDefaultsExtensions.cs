@@ -79,6 +79,8 @@ public static class ServiceDefaultsExtensions
             telemetry.WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
+                // The process's Redis connection, when it has one (the standalone gate runs in process).
+                .AddRedisInstrumentation()
                 .AddSource(TelemetryPrefix, TelemetryPrefix + ".*", "MassTransit", "Npgsql")
                 .AddOtlpExporter());
         }

@@ -1,12 +1,14 @@
+using System.Diagnostics;
+using Booking.Core.Telemetry;
 using StackExchange.Redis;
 
 namespace Booking.Core.Gate;
 
 /// <summary>
 /// The gate in Redis. Each operation is one Lua script over the seats of one showtime: one round trip, atomic, and
-/// all-or-nothing for holds.
+/// all-or-nothing for holds. Each round trip is timed into <see cref="BookingMetrics"/> (<c>booking.gate.duration</c>).
 /// </summary>
-public sealed class RedisSeatGate(IConnectionMultiplexer redis) : ISeatGate
+public sealed class RedisSeatGate(IConnectionMultiplexer redis, BookingMetrics metrics) : ISeatGate
 {
     // Checks every key before writing any; returns the 1-based indexes of keys owned by someone else.
     private const string HoldScript = """
@@ -55,17 +57,17 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis) : ISeatGate
     public async Task<IReadOnlyList<string>> TryHoldAsync(
         Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner, TimeSpan ttl)
     {
-        var result = await Database.ScriptEvaluateAsync(
-            HoldScript, Keys(showtimeId, seatIds), [owner.ToString("N"), (long)ttl.TotalMilliseconds]);
+        var result = await RunAsync(
+            "hold", HoldScript, Keys(showtimeId, seatIds), [owner.ToString("N"), (long)ttl.TotalMilliseconds]);
         var conflicts = (long[]?)result ?? [];
         return [.. conflicts.Select(index => seatIds[(int)index - 1])];
     }
 
     public Task ReleaseAsync(Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner) =>
-        Database.ScriptEvaluateAsync(ReleaseScript, Keys(showtimeId, seatIds), [owner.ToString("N")]);
+        RunAsync("release", ReleaseScript, Keys(showtimeId, seatIds), [owner.ToString("N")]);
 
     public Task MarkSoldAsync(Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner) =>
-        Database.ScriptEvaluateAsync(MarkSoldScript, Keys(showtimeId, seatIds), [owner.ToString("N")]);
+        RunAsync("sold", MarkSoldScript, Keys(showtimeId, seatIds), [owner.ToString("N")]);
 
     public async Task RestoreAsync(IReadOnlyList<GateLock> locks)
     {
@@ -80,6 +82,19 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis) : ISeatGate
     public Task<bool> IsRebuiltAsync() => Database.KeyExistsAsync(RebuiltMarkerKey);
 
     public Task MarkRebuiltAsync() => Database.StringSetAsync(RebuiltMarkerKey, DateTimeOffset.UtcNow.ToString("O"));
+
+    private async Task<RedisResult> RunAsync(string operation, string script, RedisKey[] keys, RedisValue[] values)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await Database.ScriptEvaluateAsync(script, keys, values);
+        }
+        finally
+        {
+            metrics.GateCalled(operation, Stopwatch.GetElapsedTime(started));
+        }
+    }
 
     private static RedisKey[] Keys(Guid showtimeId, IReadOnlyList<string> seatIds) =>
         [.. seatIds.Select(seatId => (RedisKey)GateKeys.For(showtimeId, seatId))];

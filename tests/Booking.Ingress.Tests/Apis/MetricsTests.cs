@@ -22,5 +22,8 @@ public sealed class MetricsTests(BookingSystemFixture system)
         Assert.Contains("booking_holds_accepted", metrics, StringComparison.Ordinal);
         Assert.Contains("booking_holds_rejected", metrics, StringComparison.Ordinal);
         Assert.Contains("stage=\"gate\"", metrics, StringComparison.Ordinal);
+        // Redis, seen from the client: the gate's round trips.
+        Assert.Contains("booking_gate_duration", metrics, StringComparison.Ordinal);
+        Assert.Contains("operation=\"hold\"", metrics, StringComparison.Ordinal);
     }
 }
