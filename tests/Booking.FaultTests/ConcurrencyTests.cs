@@ -120,7 +120,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
 
         // What a crash between the commit and the publish leaves behind: a change not marked published.
-        await ExecuteAsync("UPDATE bookings SET published_version = 0 WHERE id = @id", bookingId);
+        await Sql.ExecuteAsync(system.Postgres, "UPDATE bookings SET published_version = 0 WHERE id = @id", bookingId);
 
         var republished = await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId, timeout: TimeSpan.FromSeconds(20));
         Assert.Equal(("held", 1L), (republished[0].Status, republished[0].Version));
@@ -142,9 +142,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
         }
     }
 
-    private int CountBookings(Guid showtimeId) => (int)Scalar<long>("SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
+    private int CountBookings(Guid showtimeId) => (int)Sql.Scalar<long>(system.Postgres, "SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
 
-    private long PublishedVersion(Guid bookingId) => Scalar<long>("SELECT published_version FROM bookings WHERE id = @id", bookingId);
+    private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
 
     private async Task<(string, string?)> StatusAsync(Guid bookingId)
     {
@@ -155,23 +155,5 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-    }
-
-    private async Task ExecuteAsync(string sql, Guid id)
-    {
-        await using var connection = new NpgsqlConnection(system.Postgres);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private T Scalar<T>(string sql, Guid id)
-    {
-        using var connection = new NpgsqlConnection(system.Postgres);
-        connection.Open();
-        using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        return (T)command.ExecuteScalar()!;
     }
 }

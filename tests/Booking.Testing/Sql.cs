@@ -1,0 +1,25 @@
+using Npgsql;
+
+namespace Booking.Testing;
+
+/// <summary>One statement against the test database, with the row's id as <c>@id</c>: for reading and setting up rows.</summary>
+public static class Sql
+{
+    public static T Scalar<T>(string connectionString, string sql, Guid id)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return (T)command.ExecuteScalar()!;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql, Guid id)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync();
+    }
+}
