@@ -5,6 +5,7 @@ using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Booking.Ingress.Apis;
 
@@ -18,7 +19,9 @@ public static class ShowtimesApi
             .WithSummary("Create a showtime and its seats (admin)");
         api.MapGet("/", ListAsync).WithSummary("List showtimes with seat counts by status");
         api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a showtime");
-        api.MapGet("/{id:guid}/seats", GetSeatsAsync).WithSummary("Read a showtime's seat map");
+        api.MapGet("/{id:guid}/seats", GetSeatsAsync)
+            .WithSummary("Read a showtime's seat map")
+            .Produces(StatusCodes.Status304NotModified);
         return app;
     }
 
@@ -75,17 +78,27 @@ public static class ShowtimesApi
         return TypedResults.Ok(ToResponse(showtime, counts.GetValueOrDefault(id, new SeatCounts(0, 0, 0))));
     }
 
-    private static async Task<Results<Ok<SeatMapResponse>, ProblemHttpResult>> GetSeatsAsync(
+    /// <summary>
+    /// The seat map with its <c>ETag</c>; a client that sends the tag it has in <c>If-None-Match</c> gets
+    /// <c>304</c> with no body while the map is the same.
+    /// </summary>
+    private static async Task<Results<Ok<SeatMapResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetSeatsAsync(
         Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var map = await seatMaps.ReadAsync(db, id, clock.GetUtcNow().UtcDateTime, cancellationToken);
-        if (map is null)
+        var snapshot = await seatMaps.ReadAsync(db, id, clock.GetUtcNow().UtcDateTime, cancellationToken);
+        if (snapshot is null)
         {
             return ShowtimeNotFound(id);
         }
 
-        http.Response.Headers.ETag = $"\"{map.Version}\"";
-        return TypedResults.Ok(map);
+        http.Response.Headers.ETag = snapshot.ETag;
+        var known = http.Request.GetTypedHeaders().IfNoneMatch;
+        if (known.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(new EntityTagHeaderValue(snapshot.ETag), useStrongComparison: false)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return TypedResults.Ok(snapshot.Map);
     }
 
     internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>

@@ -30,14 +30,12 @@ public sealed class SeatMaps : IDisposable
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxMaps });
 
-    private sealed record Snapshot(SeatMapResponse Map, DateTime ExactUntil);
-
     /// <summary>The showtime's seat map as seen at <paramref name="now"/>; null when the showtime does not exist.</summary>
-    public async Task<SeatMapResponse?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
+    public async Task<SeatMapSnapshot?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
     {
         // The version is looked up only when there is a kept map it could confirm; otherwise the full read is the one
         // round trip.
-        if (_cache.TryGetValue(showtimeId, out Snapshot? kept) && now < kept!.ExactUntil)
+        if (_cache.TryGetValue(showtimeId, out SeatMapSnapshot? kept) && now < kept!.ExactUntil)
         {
             var version = await db.Showtimes.AsNoTracking()
                 .Where(s => s.Id == showtimeId)
@@ -45,7 +43,7 @@ public sealed class SeatMaps : IDisposable
                 .FirstOrDefaultAsync(cancellationToken);
             if (version == kept.Map.Version)
             {
-                return kept.Map;
+                return kept;
             }
         }
 
@@ -60,10 +58,10 @@ public sealed class SeatMaps : IDisposable
             });
         }
 
-        return snapshot?.Map;
+        return snapshot;
     }
 
-    private static async Task<Snapshot?> LoadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
+    private static async Task<SeatMapSnapshot?> LoadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
     {
         // One statement, so the version and the seats are one snapshot.
         var showtime = await db.Showtimes.AsNoTracking()
@@ -88,8 +86,18 @@ public sealed class SeatMaps : IDisposable
             .Select(s => s.HoldExpiresAt!.Value)
             .DefaultIfEmpty(DateTime.MaxValue)
             .Min();
-        return new Snapshot(new SeatMapResponse(showtimeId, showtime.Version, seats), firstLapse);
+        var lapsed = showtime.Seats.Count(s => s.Status == SeatStatus.Held && s.HoldExpiresAt <= now);
+        return new SeatMapSnapshot(new SeatMapResponse(showtimeId, showtime.Version, seats), ETagOf(showtime.Version, lapsed), firstLapse);
     }
+
+    /// <summary>
+    /// The map's entity tag: its version, and once holds of that version have lapsed, how many of its seats did.
+    /// At one version the seat rows are fixed and their holds lapse in the order of their expiry, so the count tells
+    /// every map of that version apart; with no lapsed hold, the usual case while the sweeper runs, the tag is the
+    /// version alone.
+    /// </summary>
+    private static string ETagOf(long version, int lapsedSeats) =>
+        lapsedSeats == 0 ? $"\"{version}\"" : $"\"{version}.{lapsedSeats}\"";
 
     public void Dispose() => _cache.Dispose();
 
@@ -97,3 +105,6 @@ public sealed class SeatMaps : IDisposable
     private static SeatStatus VisibleStatus(SeatStatus status, DateTime? holdExpiresAt, DateTime now) =>
         status == SeatStatus.Held && holdExpiresAt <= now ? SeatStatus.Available : status;
 }
+
+/// <summary>A seat map as read, its entity tag, and until when it is exact if no seat changes.</summary>
+public sealed record SeatMapSnapshot(SeatMapResponse Map, string ETag, DateTime ExactUntil);

@@ -115,6 +115,27 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     }
 
     [Fact]
+    public async Task Should_answer_304_without_a_body_to_a_client_that_has_the_current_seat_map()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        var seats = $"/api/showtimes/{showtimeId}/seats";
+        var tag = (await alice.Http.GetAsync(seats)).Headers.ETag!;
+
+        var unchanged = await alice.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, seats) { Headers = { IfNoneMatch = { tag } } });
+        await alice.WaitForStatusAsync(await alice.HoldAcceptedAsync(showtimeId, "A1"), OutcomeTimeout);
+        var changed = await alice.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, seats) { Headers = { IfNoneMatch = { tag } } });
+
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+        Assert.Equal(tag, unchanged.Headers.ETag);
+        Assert.Empty(await unchanged.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("\"1\"", changed.Headers.ETag?.Tag);
+        Assert.Equal(["held", "available", "available"], Statuses(await changed.Content.ReadFromJsonAsync<JsonElement>()));
+    }
+
+    [Fact]
     public async Task Should_answer_409_with_the_conflicting_seats_when_a_seat_is_taken()
     {
         using var admin = await system.ClientAsync("admin", "admin");
