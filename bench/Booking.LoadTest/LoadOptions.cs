@@ -36,6 +36,8 @@ public sealed class LoadOptions
           --confirm-share X        mixed: confirms per hold, 0.4 (of held bookings, by the clock)
           --cancel-share X         mixed: cancels per hold, 0.2
           --read-rate N            mixed: seat-map reads per second, 100
+          --conditional-reads      mixed: seat-map reads send the ETag they last got (If-None-Match), as a polling
+                                   browser does, so an unchanged map is answered 304 without a body
           --customers N            mixed: customers (one hub connection each), 200
           --duration SECONDS       mixed: how long the traffic runs, 30
           --max-in-flight N        mixed: requests in flight before the client drops (counted), 4000
@@ -117,6 +119,9 @@ public sealed class LoadOptions
     /// <summary>Herd: have the ingress cache the showtime's layout before the buyers are released.</summary>
     public bool PrimeLayout { get; private set; }
 
+    /// <summary>Mixed: seat-map reads revalidate with the ETag they last got.</summary>
+    public bool ConditionalReads { get; private set; }
+
     public TimeSpan Deadline => TimeSpan.FromSeconds(DeadlineSeconds);
 
     public TimeSpan Settle => TimeSpan.FromSeconds(SettleSeconds);
@@ -158,6 +163,12 @@ public sealed class LoadOptions
             if (arg == "--prime-layout")
             {
                 options.PrimeLayout = true;
+                continue;
+            }
+
+            if (arg == "--conditional-reads")
+            {
+                options.ConditionalReads = true;
                 continue;
             }
 

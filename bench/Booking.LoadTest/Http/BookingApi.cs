@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -94,13 +95,23 @@ public sealed class BookingApi : IDisposable
     /// Sends one request and returns as soon as the answer's headers are in (or, with <paramref name="readBody"/>, its
     /// whole body). Never throws for HTTP or transport failures: they come back as <see cref="Reply.Error"/>.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="entityTags"/>, the request revalidates: it sends the <c>ETag</c> last answered for this
+    /// address in <c>If-None-Match</c>, and the answer's tag is kept for the next request.
+    /// </remarks>
     public async Task<Reply> SendAsync(
-        HttpMethod method, Uri uri, AuthenticationHeaderValue? auth, byte[]? body, bool readBody, CancellationToken cancellationToken)
+        HttpMethod method, Uri uri, AuthenticationHeaderValue? auth, byte[]? body, bool readBody, CancellationToken cancellationToken,
+        ConcurrentDictionary<Uri, EntityTagHeaderValue>? entityTags = null)
     {
         using var request = new HttpRequestMessage(method, uri);
         if (auth is not null)
         {
             request.Headers.Authorization = auth;
+        }
+
+        if (entityTags?.GetValueOrDefault(uri) is { } known)
+        {
+            request.Headers.IfNoneMatch.Add(known);
         }
 
         if (body is not null)
@@ -119,6 +130,11 @@ public sealed class BookingApi : IDisposable
             }
 
             var end = Stopwatch.GetTimestamp();
+            if (entityTags is not null && response.Headers.ETag is { } tag)
+            {
+                entityTags[uri] = tag;
+            }
+
             var bookingId = Guid.Empty;
             if (response.StatusCode == HttpStatusCode.Accepted && response.Headers.Location?.OriginalString is { Length: >= 36 } location)
             {

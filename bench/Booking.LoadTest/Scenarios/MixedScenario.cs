@@ -142,8 +142,9 @@ public static class MixedScenario
             (_, due) => TakeHeld() is { } booking ? ChangeAsync(HttpMethod.Post, booking, due, confirm: true) : null);
         var cancelStream = new OpenStream("cancel", options.Rate * options.CancelShare, capacity,
             (_, due) => TakeHeld() is { } booking ? ChangeAsync(HttpMethod.Delete, booking, due, confirm: false) : null);
+        var entityTags = options.ConditionalReads ? new ConcurrentDictionary<Uri, System.Net.Http.Headers.EntityTagHeaderValue>() : null;
         var readStream = new OpenStream("seat map", options.ReadRate, (int)Math.Ceiling(options.ReadRate * options.DurationSeconds) + 16,
-            (k, _) => run.Api.SendAsync(HttpMethod.Get, seatMapUris[k % seatMapUris.Length], null, null, true, deadline));
+            (k, _) => run.Api.SendAsync(HttpMethod.Get, seatMapUris[k % seatMapUris.Length], null, null, true, deadline, entityTags));
         var streams = new[] { holdStream, confirmStream, cancelStream, readStream }.Where(s => s.Rate > 0).ToList();
 
         var phase = run.Sampler.Start("mixed");

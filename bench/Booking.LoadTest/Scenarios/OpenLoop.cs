@@ -85,7 +85,7 @@ public static class OpenLoop
                 var reply = await sending.ConfigureAwait(false);
                 stream.Outcomes.Record(reply);
                 stream.All.AddSpan(due, reply.EndTicks);
-                (reply.Status is >= 200 and < 300 ? stream.Succeeded : stream.Rejected).AddSpan(due, reply.EndTicks);
+                (reply.Status is (>= 200 and < 300) or 304 ? stream.Succeeded : stream.Rejected).AddSpan(due, reply.EndTicks);
             }
             finally
             {
@@ -138,7 +138,7 @@ public static class OpenLoop
         Report.Line($"{stream.Kind}: latency from due time", stream.All.Summarize().ToString());
         if (stream.Rejected.Count > 0)
         {
-            Report.Line($"{stream.Kind}: latency of rejections (non-2xx)", stream.Rejected.Summarize().ToString());
+            Report.Line($"{stream.Kind}: latency of rejections (not 2xx or 304)", stream.Rejected.Summarize().ToString());
         }
 
         Report.Line($"{stream.Kind}: client lag (due -> sent)", stream.Lag.Summarize().ToString());
