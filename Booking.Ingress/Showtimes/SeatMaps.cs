@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Booking.Core;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
@@ -11,9 +12,10 @@ namespace Booking.Ingress.Showtimes;
 /// Reads seat maps, and serves a map again from memory while it is still exact. A map depends only on the seat rows
 /// and the clock (a held seat whose hold lapsed shows as available). Every change of a seat increments the
 /// showtime's version, so a map kept with its version stays exact until the version moves or the first of its holds
-/// lapses. A read that finds such a map still asks the database for the current version (one primary-key lookup):
-/// a buyer sees their own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
-/// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost. At most <see cref="MaxMaps"/> maps
+/// lapses. Every read still asks the database for the current version (one primary-key lookup): a buyer sees their
+/// own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
+/// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost; reads that miss at the same time
+/// share one. At most <see cref="MaxMaps"/> maps
 /// (about 70 KB each for 500 seats) are kept, and none for longer than <see cref="KeptAtMost"/>, so a seat row
 /// changed behind the services' back (a manual fix) is shown within that time.
 /// </summary>
@@ -28,26 +30,70 @@ public sealed class SeatMaps : IDisposable
     /// <summary>A map leaves memory this long after it was read from the database, read or not.</summary>
     private static readonly TimeSpan KeptAtMost = TimeSpan.FromSeconds(60);
 
+    /// <summary>How many shared full reads a read waits for before it makes its own.</summary>
+    private const int MaxSharedTries = 3;
+
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxMaps });
+
+    /// <summary>The full read in progress per showtime, which reads that miss the kept map join.</summary>
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<SeatMapSnapshot?>>> _loading = new();
 
     /// <summary>The showtime's seat map as seen at <paramref name="now"/>; null when the showtime does not exist.</summary>
     public async Task<SeatMapSnapshot?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
     {
-        // The version is looked up only when there is a kept map it could confirm; otherwise the full read is the one
-        // round trip.
-        if (_cache.TryGetValue(showtimeId, out SeatMapSnapshot? kept) && now < kept!.ExactUntil)
+        // Every read learns the current version first: it is what a kept or shared map must have reached for the
+        // reader to see every change made before it asked.
+        var version = await db.Showtimes.AsNoTracking()
+            .Where(s => s.Id == showtimeId)
+            .Select(s => (long?)s.Version)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (version is null)
         {
-            var version = await db.Showtimes.AsNoTracking()
-                .Where(s => s.Id == showtimeId)
-                .Select(s => (long?)s.Version)
-                .FirstOrDefaultAsync(cancellationToken);
-            if (version == kept.Map.Version)
+            return null;
+        }
+
+        if (_cache.TryGetValue(showtimeId, out SeatMapSnapshot? kept) && Answers(kept!, version.Value, now))
+        {
+            return kept;
+        }
+
+        // After a change, every read in flight misses the kept map at once. Each making the full read took
+        // PostgreSQL from 2-3 full reads per change to 23-63 and the reads' latency to seconds, so the reads that
+        // miss together share one full read, made with the first one's context.
+        for (var tries = 0; tries < MaxSharedTries; tries++)
+        {
+            var loading = _loading.GetOrAdd(showtimeId, id => new Lazy<Task<SeatMapSnapshot?>>(() => LoadAndKeepAsync(db, id, now)));
+            SeatMapSnapshot? shared;
+            try
             {
-                return kept;
+                shared = await loading.Value;
+            }
+            finally
+            {
+                _loading.TryRemove(KeyValuePair.Create(showtimeId, loading));
+            }
+
+            // A shared read that began before this reader's version moved is older than that version: try the next.
+            if (shared is null || Answers(shared, version.Value, now))
+            {
+                return shared;
             }
         }
 
-        var snapshot = await LoadAsync(db, showtimeId, now, cancellationToken);
+        return await LoadAndKeepAsync(db, showtimeId, now);
+    }
+
+    /// <summary>Whether a map read earlier shows every change up to <paramref name="version"/>, exactly at <paramref name="now"/>.</summary>
+    private static bool Answers(SeatMapSnapshot snapshot, long version, DateTime now) =>
+        snapshot.Map.Version >= version && now < snapshot.ExactUntil;
+
+    /// <summary>
+    /// The full read, kept for later reads. Not cancelled with a request, since other requests may wait for it; the
+    /// database's command timeout bounds it.
+    /// </summary>
+    private async Task<SeatMapSnapshot?> LoadAndKeepAsync(BookingDbContext db, Guid showtimeId, DateTime now)
+    {
+        var snapshot = await LoadAsync(db, showtimeId, now, CancellationToken.None);
         if (snapshot is not null)
         {
             _cache.Set(showtimeId, snapshot, new MemoryCacheEntryOptions

@@ -1,8 +1,10 @@
+using System.Data.Common;
 using Booking.Core.Data;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Showtimes;
 using Booking.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Booking.Ingress.Tests.Showtimes;
@@ -46,6 +48,97 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         Assert.Equal($"\"{version}.1\"", lapsed.ETag);
 
         Assert.Null(await seatMaps.ReadAsync(db, Guid.NewGuid(), now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Should_share_one_full_read_among_reads_that_miss_the_kept_map_at_once()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 20), ("B", 20));
+        using var seatMaps = new SeatMaps();
+        // Full reads are held back, so every read below misses the kept map while the first full read runs.
+        var fullReads = new SlowFullReads();
+        var options = new DbContextOptionsBuilder<BookingDbContext>()
+            .UseNpgsql(system.Postgres)
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(fullReads)
+            .Options;
+        var contexts = Enumerable.Range(0, 20).Select(_ => new BookingDbContext(options)).ToList();
+        var now = DateTime.UtcNow;
+
+        // Each read on a context of its own, as concurrent requests are.
+        var reads = await Task.WhenAll(contexts.Select(db => seatMaps.ReadAsync(db, showtimeId, now, CancellationToken.None)));
+
+        Assert.Equal(1, fullReads.Count);
+        Assert.Single(reads.Distinct());
+        Assert.Equal(40, reads[0]!.Map.Seats.Count);
+        foreach (var db in contexts)
+        {
+            await db.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Should_not_answer_a_read_with_a_shared_full_read_older_than_the_version_it_found()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
+        using var seatMaps = new SeatMaps();
+        var fullReads = new SlowFullReads(afterReading: true);
+        var options = new DbContextOptionsBuilder<BookingDbContext>()
+            .UseNpgsql(system.Postgres)
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(fullReads)
+            .Options;
+        await using var first = new BookingDbContext(options);
+        await using var second = new BookingDbContext(options);
+        var now = DateTime.UtcNow;
+
+        // The first read's full read has its rows (version 0) and is held back; then the version moves, and a second
+        // read that finds the new version arrives while the first full read is still in progress.
+        var firstRead = seatMaps.ReadAsync(first, showtimeId, now, CancellationToken.None);
+        await BookingSystemFixture.WaitUntilAsync(() => fullReads.Count == 1, TimeSpan.FromSeconds(5));
+        await Sql.ExecuteAsync(system.Postgres, "UPDATE showtimes SET version = version + 1 WHERE id = @id", showtimeId);
+        var secondRead = await seatMaps.ReadAsync(second, showtimeId, now, CancellationToken.None);
+
+        Assert.Equal(0, (await firstRead)!.Map.Version);
+        Assert.Equal(1, secondRead!.Map.Version);
+    }
+
+    /// <summary>Counts the seat map's full reads (the only reads of seat rows here) and holds each back a moment.</summary>
+    /// <remarks>With <paramref name="afterReading"/>, a full read is held back once its rows are read, else before.</remarks>
+    private sealed class SlowFullReads(bool afterReading = false) : DbCommandInterceptor
+    {
+        private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(500);
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!afterReading && IsFullRead(command))
+            {
+                Interlocked.Increment(ref _count);
+                await Task.Delay(Delay, cancellationToken);
+            }
+
+            return result;
+        }
+
+        public override async ValueTask<DbDataReader> ReaderExecutedAsync(
+            DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+        {
+            if (afterReading && IsFullRead(command))
+            {
+                Interlocked.Increment(ref _count);
+                await Task.Delay(Delay, cancellationToken);
+            }
+
+            return result;
+        }
+
+        private static bool IsFullRead(DbCommand command) => command.CommandText.Contains("seat_id", StringComparison.Ordinal);
     }
 
     private static string[] Statuses(SeatMapSnapshot? snapshot) => [.. snapshot!.Map.Seats.Select(s => s.Status)];
