@@ -58,11 +58,7 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         using var seatMaps = new SeatMaps();
         // Full reads are held back, so every read below misses the kept map while the first full read runs.
         var fullReads = new SlowFullReads();
-        var options = new DbContextOptionsBuilder<BookingDbContext>()
-            .UseNpgsql(system.Postgres)
-            .UseSnakeCaseNamingConvention()
-            .AddInterceptors(fullReads)
-            .Options;
+        var options = OptionsWith(fullReads);
         var contexts = Enumerable.Range(0, 20).Select(_ => new BookingDbContext(options)).ToList();
         var now = DateTime.UtcNow;
 
@@ -85,11 +81,7 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
         using var seatMaps = new SeatMaps();
         var fullReads = new SlowFullReads(afterReading: true);
-        var options = new DbContextOptionsBuilder<BookingDbContext>()
-            .UseNpgsql(system.Postgres)
-            .UseSnakeCaseNamingConvention()
-            .AddInterceptors(fullReads)
-            .Options;
+        var options = OptionsWith(fullReads);
         await using var first = new BookingDbContext(options);
         await using var second = new BookingDbContext(options);
         var now = DateTime.UtcNow;
@@ -104,6 +96,14 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         Assert.Equal(0, (await firstRead)!.Map.Version);
         Assert.Equal(1, secondRead!.Map.Version);
     }
+
+    /// <summary>Contexts on the test database outside the ingress, with <paramref name="interceptor"/> watching them.</summary>
+    private DbContextOptions<BookingDbContext> OptionsWith(IInterceptor interceptor) =>
+        new DbContextOptionsBuilder<BookingDbContext>()
+            .UseNpgsql(system.Postgres)
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(interceptor)
+            .Options;
 
     /// <summary>Counts the seat map's full reads (the only reads of seat rows here) and holds each back a moment.</summary>
     /// <remarks>With <paramref name="afterReading"/>, a full read is held back once its rows are read, else before.</remarks>
