@@ -24,6 +24,9 @@ public sealed class Seat
     public long Version { get; set; }
 
     /// <summary>Whether the seat can be given to a new booking at <paramref name="now"/>.</summary>
-    public bool IsFreeAt(DateTime now) =>
-        Status == SeatStatus.Available || (Status == SeatStatus.Held && HoldExpiresAt <= now);
+    public bool IsFreeAt(DateTime now) => Status == SeatStatus.Available || HoldLapsed(Status, HoldExpiresAt, now);
+
+    /// <summary>Whether a seat in this state is held by a hold that has lapsed at <paramref name="now"/>.</summary>
+    public static bool HoldLapsed(SeatStatus status, DateTime? holdExpiresAt, DateTime now) =>
+        status == SeatStatus.Held && holdExpiresAt <= now;
 }

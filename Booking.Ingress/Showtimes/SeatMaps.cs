@@ -15,9 +15,8 @@ namespace Booking.Ingress.Showtimes;
 /// lapses. Every read still asks the database for the current version (one primary-key lookup): a buyer sees their
 /// own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
 /// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost; reads that miss at the same time
-/// share one. At most <see cref="MaxMaps"/> maps
-/// (about 70 KB each for 500 seats) are kept, and none for longer than <see cref="KeptAtMost"/>, so a seat row
-/// changed behind the services' back (a manual fix) is shown within that time.
+/// share one. At most <see cref="MaxMaps"/> maps (about 70 KB each for 500 seats) are kept, and none for longer than
+/// <see cref="KeptAtMost"/>, so a seat row changed behind the services' back (a manual fix) is shown within that time.
 /// </summary>
 public sealed class SeatMaps : IDisposable
 {
@@ -127,12 +126,13 @@ public sealed class SeatMaps : IDisposable
             .OrderBy(s => s.Row.Length).ThenBy(s => s.Row, StringComparer.Ordinal).ThenBy(s => s.Number)
             .Select(s => new SeatResponse(s.SeatId, s.Row, s.Number, StatusNames.Of(VisibleStatus(s.Status, s.HoldExpiresAt, now))))
             .ToList();
-        var firstLapse = showtime.Seats
-            .Where(s => s.Status == SeatStatus.Held && s.HoldExpiresAt > now)
+        var held = showtime.Seats.Where(s => s.Status == SeatStatus.Held).ToList();
+        var lapsed = held.Count(s => Seat.HoldLapsed(s.Status, s.HoldExpiresAt, now));
+        var firstLapse = held
+            .Where(s => !Seat.HoldLapsed(s.Status, s.HoldExpiresAt, now))
             .Select(s => s.HoldExpiresAt!.Value)
             .DefaultIfEmpty(DateTime.MaxValue)
             .Min();
-        var lapsed = showtime.Seats.Count(s => s.Status == SeatStatus.Held && s.HoldExpiresAt <= now);
         return new SeatMapSnapshot(new SeatMapResponse(showtimeId, showtime.Version, seats), ETagOf(showtime.Version, lapsed), firstLapse);
     }
 
@@ -149,7 +149,7 @@ public sealed class SeatMaps : IDisposable
 
     /// <summary>A held seat whose hold lapsed is free for the next buyer, so it shows as available.</summary>
     private static SeatStatus VisibleStatus(SeatStatus status, DateTime? holdExpiresAt, DateTime now) =>
-        status == SeatStatus.Held && holdExpiresAt <= now ? SeatStatus.Available : status;
+        Seat.HoldLapsed(status, holdExpiresAt, now) ? SeatStatus.Available : status;
 }
 
 /// <summary>A seat map as read, its entity tag, and until when it is exact if no seat changes.</summary>

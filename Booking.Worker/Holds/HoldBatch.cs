@@ -120,7 +120,7 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
         IEnumerable<Seat> requestedSeats, DateTime now, CancellationToken cancellationToken)
     {
         var owners = requestedSeats
-            .Where(s => s.Status == SeatStatus.Held && s.HoldExpiresAt <= now && s.BookingId is not null)
+            .Where(s => Seat.HoldLapsed(s.Status, s.HoldExpiresAt, now) && s.BookingId is not null)
             .Select(s => s.BookingId!.Value)
             .Distinct()
             .ToList();
