@@ -92,8 +92,9 @@ public static class ShowtimesApi
         }
 
         http.Response.Headers.ETag = snapshot.ETag;
+        // Weak comparison, as If-None-Match asks: the tag's opaque part alone, whether or not it came with W/.
         var known = http.Request.GetTypedHeaders().IfNoneMatch;
-        if (known.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(new EntityTagHeaderValue(snapshot.ETag), useStrongComparison: false)))
+        if (known.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Tag.Equals(snapshot.ETag, StringComparison.Ordinal)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
