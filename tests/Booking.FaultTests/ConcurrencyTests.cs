@@ -40,7 +40,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
 
         await Task.WhenAll(commands.Select((command, i) => (i % 2 == 0 ? toA : toB).Send(command)));
 
-        await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) == commands.Count, TimeSpan.FromSeconds(60));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) == commands.Count, TimeSpan.FromSeconds(60));
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. commands.Select(c => c.BookingId)]);
     }
 
@@ -94,7 +94,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
 
         await Task.WhenAll(endpoint.Send(poison), endpoint.Send(healthy));
 
-        await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) == 2, TimeSpan.FromSeconds(30));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) == 2, TimeSpan.FromSeconds(30));
         Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poison.BookingId));
         Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
         var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
@@ -141,8 +141,6 @@ public sealed class ConcurrencyTests(FaultFixture system)
             return 0;
         }
     }
-
-    private int CountBookings(Guid showtimeId) => (int)Sql.Scalar<long>(system.Postgres, "SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
 
     private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
 

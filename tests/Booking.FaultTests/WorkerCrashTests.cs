@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Booking.Testing;
 using Booking.Worker.Partitions;
-using Npgsql;
 
 namespace Booking.FaultTests;
 
@@ -27,9 +26,9 @@ public sealed class WorkerCrashTests(FaultFixture system)
         // The buyers arrive over about six seconds, longer than a cold worker's first transaction, so that the kill
         // falls mid-sale: group commit would otherwise store a whole burst in the batch after the first.
         var sale = Task.WhenAll(buyers.Select((buyer, i) => HoldAsync(buyer, showtimeId, random, TimeSpan.FromMilliseconds(15 * i))));
-        await BookingSystemFixture.WaitUntilAsync(() => CountBookings(showtimeId) >= 5, TimeSpan.FromSeconds(30));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) >= 5, TimeSpan.FromSeconds(30));
         await first.KillAsync();
-        var storedAtKill = CountBookings(showtimeId);
+        var storedAtKill = Sql.CountBookings(system.Postgres, showtimeId);
         var answers = await sale;
         await using var second = WorkerProcess.Start(system.Settings(), "crash-second");
 
@@ -116,14 +115,5 @@ public sealed class WorkerCrashTests(FaultFixture system)
         var response = await buyer.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (response.StatusCode, response.StatusCode == HttpStatusCode.Accepted ? body.GetProperty("bookingId").GetGuid() : Guid.Empty, buyer);
-    }
-
-    private int CountBookings(Guid showtimeId)
-    {
-        using var connection = new NpgsqlConnection(system.Postgres);
-        connection.Open();
-        using var command = new NpgsqlCommand("SELECT count(*) FROM bookings WHERE showtime_id = @id", connection);
-        command.Parameters.AddWithValue("id", showtimeId);
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

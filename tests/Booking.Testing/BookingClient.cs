@@ -39,16 +39,8 @@ public sealed class BookingClient(HttpClient http) : IDisposable
         http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats });
 
     /// <summary>Asks for a hold and returns the booking id; fails the test unless the answer is 202.</summary>
-    public async Task<Guid> HoldAcceptedAsync(Guid showtimeId, params string[] seats)
-    {
-        var response = await HoldAsync(showtimeId, seats);
-        if (response.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"Hold: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-
-        return (await response.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("bookingId").GetGuid();
-    }
+    public async Task<Guid> HoldAcceptedAsync(Guid showtimeId, params string[] seats) =>
+        await AcceptedBookingIdAsync(await HoldAsync(showtimeId, seats));
 
     /// <summary>
     /// Holds seats that were just freed. The worker opens the gate right after the commit that freed them, so a hold
@@ -64,6 +56,11 @@ public sealed class BookingClient(HttpClient http) : IDisposable
             response = await HoldAsync(showtimeId, seats);
         }
 
+        return await AcceptedBookingIdAsync(response);
+    }
+
+    private static async Task<Guid> AcceptedBookingIdAsync(HttpResponseMessage response)
+    {
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw new InvalidOperationException($"Hold: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

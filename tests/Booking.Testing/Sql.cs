@@ -14,6 +14,10 @@ public static class Sql
         return (T)command.ExecuteScalar()!;
     }
 
+    /// <summary>How many bookings of the showtime are stored, whatever their status.</summary>
+    public static int CountBookings(string connectionString, Guid showtimeId) =>
+        (int)Scalar<long>(connectionString, "SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
+
     public static async Task ExecuteAsync(string connectionString, string sql, Guid id)
     {
         await using var connection = new NpgsqlConnection(connectionString);
