@@ -117,10 +117,9 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            if (!afterReading && IsFullRead(command))
+            if (!afterReading)
             {
-                Interlocked.Increment(ref _count);
-                await Task.Delay(Delay, cancellationToken);
+                await HoldBackAsync(command, cancellationToken);
             }
 
             return result;
@@ -129,13 +128,21 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         public override async ValueTask<DbDataReader> ReaderExecutedAsync(
             DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
         {
-            if (afterReading && IsFullRead(command))
+            if (afterReading)
+            {
+                await HoldBackAsync(command, cancellationToken);
+            }
+
+            return result;
+        }
+
+        private async Task HoldBackAsync(DbCommand command, CancellationToken cancellationToken)
+        {
+            if (IsFullRead(command))
             {
                 Interlocked.Increment(ref _count);
                 await Task.Delay(Delay, cancellationToken);
             }
-
-            return result;
         }
 
         private static bool IsFullRead(DbCommand command) => command.CommandText.Contains("seat_id", StringComparison.Ordinal);
