@@ -1,10 +1,15 @@
 using Booking.Contracts;
+using Booking.Core.Data;
 using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
 using Booking.Testing;
+using Booking.Worker.Consumers;
 using Booking.Worker.Partitions;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -106,6 +111,50 @@ public sealed class ConcurrencyTests(FaultFixture system)
     }
 
     [Fact]
+    public async Task Should_park_a_poison_confirm_in_the_error_queue_and_confirm_the_others_of_its_batch()
+    {
+        const int Seats = 21;
+        var poisonId = Guid.NewGuid();
+        var confirmsOfPoison = new PoisonConfirm(poisonId);
+        await using var worker = system.StartWorker(services: services =>
+        {
+            services.ConfigureDbContext<BookingDbContext>(options => options.AddInterceptors(confirmsOfPoison));
+            services.AddFakeLogging();
+        });
+        await using var ingress = system.StartIngress();
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", Seats));
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
+        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        // Other tests of this collection may have parked messages of the same partition already.
+        var errorQueue = $"{ShowtimePartitions.QueueName(partition)}_error";
+        var parkedBefore = await MessageCountAsync(connection, errorQueue);
+        var bookingIds = Enumerable.Range(0, Seats).Select(i => i == Seats / 2 ? poisonId : Guid.NewGuid()).ToList();
+        await Task.WhenAll(bookingIds.Select((id, i) =>
+            endpoint.Send(new RequestSeatHold(id, showtimeId, "buyer", [$"A{i + 1}"], null, DateTimeOffset.UtcNow))));
+        await BookingSystemFixture.WaitUntilAsync(() => CountWithStatus(showtimeId, "Held") == Seats, TimeSpan.FromSeconds(30));
+
+        // Sent at once; the interceptor holds the first confirming save back, so the rest, the poison among them, share a batch.
+        await Task.WhenAll(bookingIds.Select(id => endpoint.Send(new ConfirmBooking(id, showtimeId, "buyer", DateTimeOffset.UtcNow))));
+
+        await BookingSystemFixture.WaitUntilAsync(() => CountWithStatus(showtimeId, "Confirmed") == Seats - 1, TimeSpan.FromSeconds(30));
+        Assert.True(confirmsOfPoison.LargestFailedBatch > 1, "the poison confirm never shared a batch, so the batch fallback was not exercised");
+        // Its batch was applied again one confirm at a time, so the others were not failed and retried with it.
+        Assert.Contains(
+            worker.Services.GetFakeLogCollector().GetSnapshot(),
+            log => log.Category == typeof(HeldBookingCommands).FullName && log.Message.Contains("applying them one at a time"));
+        // The poison message goes to the error queue after the consumer's retries, a few seconds; no other goes there.
+        await BookingSystemFixture.WaitUntilAsync(
+            async () => await MessageCountAsync(connection, errorQueue) > parkedBefore, TimeSpan.FromSeconds(30));
+        Assert.Equal(parkedBefore + 1, await MessageCountAsync(connection, errorQueue));
+        Assert.Equal(("Held", (string?)null), await StatusAsync(poisonId));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, bookingIds);
+    }
+
+    [Fact]
     public async Task Should_publish_a_committed_change_when_the_process_died_before_publishing_it()
     {
         await using var worker = system.StartWorker();
@@ -142,6 +191,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
         }
     }
 
+    private long CountWithStatus(Guid showtimeId, string status) => Sql.Scalar<long>(
+        system.Postgres, $"SELECT count(*) FROM bookings WHERE showtime_id = @id AND status = '{status}'", showtimeId);
+
     private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
 
     private async Task<(string, string?)> StatusAsync(Guid bookingId)
@@ -153,5 +205,45 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    /// <summary>
+    /// Fails every save that would confirm one booking, with a check-constraint violation (SQL state 23514): the kind
+    /// of failure that lies in a request's content, not in the database being away. The first save of other confirms
+    /// is held back half a second, so the confirms behind it, the poison among them, queue up into one batch.
+    /// </summary>
+    private sealed class PoisonConfirm(Guid bookingId) : SaveChangesInterceptor
+    {
+        private int _largestFailedBatch;
+        private int _heldBack;
+
+        /// <summary>The most bookings changed by one save that failed here.</summary>
+        public int LargestFailedBatch => Volatile.Read(ref _largestFailedBatch);
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var confirmed = eventData.Context!.ChangeTracker.Entries<BookingRecord>()
+                .Where(e => e.State == EntityState.Modified && e.Entity.Status == BookingStatus.Confirmed)
+                .Select(e => e.Entity.Id)
+                .ToList();
+            if (confirmed.Contains(bookingId))
+            {
+                for (var largest = LargestFailedBatch; confirmed.Count > largest; largest = LargestFailedBatch)
+                {
+                    Interlocked.CompareExchange(ref _largestFailedBatch, confirmed.Count, largest);
+                }
+
+                throw new DbUpdateException(
+                    "Injected fault", new PostgresException("injected poison confirm", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
+            }
+
+            if (confirmed.Count > 0 && Interlocked.Exchange(ref _heldBack, 1) == 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            }
+
+            return result;
+        }
     }
 }

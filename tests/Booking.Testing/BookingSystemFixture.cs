@@ -74,10 +74,14 @@ public class BookingSystemFixture : IAsyncLifetime, IBookingSystem
         return settings;
     }
 
-    /// <summary>Starts one more worker in this process (it joins the partition assignment like another machine).</summary>
-    public ServiceHost<WorkerApp> StartWorker(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <summary>
+    /// Starts one more worker in this process (it joins the partition assignment like another machine);
+    /// <paramref name="services"/> are added after the worker's own.
+    /// </summary>
+    public ServiceHost<WorkerApp> StartWorker(
+        IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
-        var worker = Track(new ServiceHost<WorkerApp>(Settings(overrides)));
+        var worker = Track(new ServiceHost<WorkerApp>(Settings(overrides), services));
         _ = worker.Server;
         return worker;
     }
