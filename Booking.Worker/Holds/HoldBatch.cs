@@ -13,6 +13,14 @@ namespace Booking.Worker.Holds;
 public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMetrics metrics)
 {
     /// <summary>
+    /// Whether a save of this scope failed. Until one does, new bookings are inserted without looking for them
+    /// first: a booking id is stored already only when its request comes again (a redelivery, or a resend after a
+    /// send time-out), and then the insert fails on the primary key and <see cref="WriteRetry"/> applies the batch
+    /// again, looking this time. That saves a query in every batch for what happens in few.
+    /// </summary>
+    private bool _lookForStored;
+
+    /// <summary>
     /// Applies <paramref name="commands"/> and saves. Returns every booking whose latest change must be published:
     /// the new ones, holds that lapsed and were expired on the way, and ones that already existed (a redelivery
     /// publishes the stored outcome again rather than applying twice).
@@ -24,7 +32,7 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
         var now = clock.GetUtcNow().UtcDateTime;
         var pending = commands.DistinctBy(c => c.BookingId).ToList();
         var ids = pending.Select(c => c.BookingId).ToList();
-        var existing = await db.Bookings.Where(b => ids.Contains(b.Id)).ToListAsync(cancellationToken);
+        var existing = _lookForStored ? await db.Bookings.Where(b => ids.Contains(b.Id)).ToListAsync(cancellationToken) : [];
         var changed = new List<BookingRecord>(existing);
         pending.RemoveAll(c => existing.Any(b => b.Id == c.BookingId));
         if (pending.Count == 0)
@@ -79,7 +87,16 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
             BookingTransitions.Hold(booking, showtime, requested!, now);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            _lookForStored = true;
+            throw;
+        }
+
         Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());
         return changed;
     }

@@ -11,8 +11,6 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
-using RabbitMQ.Client;
-using RabbitMQ.Client.Exceptions;
 
 namespace Booking.FaultTests;
 
@@ -102,12 +100,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) == 2, TimeSpan.FromSeconds(30));
         Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poison.BookingId));
         Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
-        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
         // The rejection is stored before the copy is sent to the error queue, so the copy may arrive a moment later.
-        var errorQueue = $"{ShowtimePartitions.QueueName(partition)}_error";
-        await BookingSystemFixture.WaitUntilAsync(
-            async () => await MessageCountAsync(connection, errorQueue) >= 1, TimeSpan.FromSeconds(10));
+        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) >= 1, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -127,11 +122,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", Seats));
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
-        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
         // Other tests of this collection may have parked messages of the same partition already.
-        var errorQueue = $"{ShowtimePartitions.QueueName(partition)}_error";
-        var parkedBefore = await MessageCountAsync(connection, errorQueue);
+        var parkedBefore = await errorQueues.CountAsync(partition);
         var bookingIds = Enumerable.Range(0, Seats).Select(i => i == Seats / 2 ? poisonId : Guid.NewGuid()).ToList();
         await Task.WhenAll(bookingIds.Select((id, i) =>
             endpoint.Send(new RequestSeatHold(id, showtimeId, "buyer", [$"A{i + 1}"], null, DateTimeOffset.UtcNow))));
@@ -147,9 +140,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
             worker.Services.GetFakeLogCollector().GetSnapshot(),
             log => log.Category == typeof(HeldBookingCommands).FullName && log.Message.Contains("applying them one at a time"));
         // The poison message goes to the error queue after the consumer's retries, a few seconds; no other goes there.
-        await BookingSystemFixture.WaitUntilAsync(
-            async () => await MessageCountAsync(connection, errorQueue) > parkedBefore, TimeSpan.FromSeconds(30));
-        Assert.Equal(parkedBefore + 1, await MessageCountAsync(connection, errorQueue));
+        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) > parkedBefore, TimeSpan.FromSeconds(30));
+        Assert.Equal(parkedBefore + 1, await errorQueues.CountAsync(partition));
         Assert.Equal(("Held", (string?)null), await StatusAsync(poisonId));
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, bookingIds);
     }
@@ -174,21 +166,6 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var republished = await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId, timeout: TimeSpan.FromSeconds(20));
         Assert.Equal(("held", 1L), (republished[0].Status, republished[0].Version));
         await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
-    }
-
-    /// <summary>The ready messages of a queue; none while the queue is not declared yet.</summary>
-    private static async Task<uint> MessageCountAsync(IConnection connection, string queue)
-    {
-        // A passive declare of a missing queue closes its channel, so each look takes a channel of its own.
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return 0;
-        }
     }
 
     private long CountWithStatus(Guid showtimeId, string status) => Sql.Scalar<long>(

@@ -62,13 +62,15 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         var bus = system.Ingress.Services.GetRequiredService<IBus>();
         await using var events = await EventRecorder.StartAsync(bus);
         var command = new RequestSeatHold(Guid.NewGuid(), showtimeId, "redelivery", ["A1", "A2"], null, DateTimeOffset.UtcNow);
-        var partition = await bus.GetSendEndpoint(
-            PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(partition));
+        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
 
-        await partition.Send(command);
+        await endpoint.Send(command);
         await events.WaitForStatusChangesAsync(e => e.BookingId == command.BookingId);
         var (bookingBefore, seatsBefore, showtimeVersionBefore) = await ReadRowsAsync(showtimeId, command.BookingId);
-        await partition.Send(command);
+        var parkedBefore = await errorQueues.CountAsync(partition);
+        await endpoint.Send(command);
         var published = await events.WaitForStatusChangesAsync(e => e.BookingId == command.BookingId, count: 2);
         var (bookingAfter, seatsAfter, showtimeVersionAfter) = await ReadRowsAsync(showtimeId, command.BookingId);
 
@@ -78,6 +80,9 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         Assert.Equal((bookingBefore.Status, bookingBefore.Version, bookingBefore.HoldExpiresAt), (bookingAfter.Status, bookingAfter.Version, bookingAfter.HoldExpiresAt));
         Assert.Equal(seatsBefore, seatsAfter);
         Assert.Equal(showtimeVersionBefore, showtimeVersionAfter);
+        // The redelivery was recognised, not taken for a request that cannot be applied (which parks a copy before
+        // the outcome is published).
+        Assert.Equal(parkedBefore, await errorQueues.CountAsync(partition));
     }
 
     private async Task<(BookingRecord Booking, List<(string, SeatStatus, Guid?, long)> Seats, long ShowtimeVersion)> ReadRowsAsync(Guid showtimeId, Guid bookingId)
