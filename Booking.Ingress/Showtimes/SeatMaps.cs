@@ -12,10 +12,11 @@ namespace Booking.Ingress.Showtimes;
 /// Reads seat maps, and serves a map again from memory while it is still exact. A map depends only on the seat rows
 /// and the clock (a held seat whose hold lapsed shows as available). Every change of a seat increments the
 /// showtime's version, so a map kept with its version stays exact until the version moves or the first of its holds
-/// lapses. Every read still asks the database for the current version (one primary-key lookup): a buyer sees their
-/// own change at once, and ingress instances need no coordination. Only the full read (the showtime's seat rows,
-/// about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost; reads that miss at the same time
-/// share one. At most <see cref="MaxMaps"/> maps (about 70 KB each for 500 seats) are kept, and none for longer than
+/// lapses. A read that finds such a map still asks the database for the current version (one primary-key lookup):
+/// a buyer sees their own change at once, and ingress instances need no coordination. Only the full read (the
+/// showtime's seat rows, about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost; reads that miss
+/// at the same time share one, and one that joins a full read another began checks it against the version too. At
+/// most <see cref="MaxMaps"/> maps (about 70 KB each for 500 seats) are kept, and none for longer than
 /// <see cref="KeptAtMost"/>, so a seat row changed behind the services' back (a manual fix) is shown within that time.
 /// </summary>
 public sealed class SeatMaps : IDisposable
@@ -40,28 +41,36 @@ public sealed class SeatMaps : IDisposable
     /// <summary>The showtime's seat map as seen at <paramref name="now"/>; null when the showtime does not exist.</summary>
     public async Task<SeatMapSnapshot?> ReadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
     {
-        // Every read learns the current version first: it is what a kept or shared map must have reached for the
-        // reader to see every change made before it asked.
-        var version = await db.Showtimes.AsNoTracking()
-            .Where(s => s.Id == showtimeId)
-            .Select(s => (long?)s.Version)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (version is null)
+        // A map read before this read asked must have reached the current version to answer it.
+        long? version = null;
+        if (_cache.TryGetValue(showtimeId, out SeatMapSnapshot? kept) && now < kept!.ExactUntil)
         {
-            return null;
-        }
+            version = await CurrentVersionAsync(db, showtimeId, cancellationToken);
+            if (version is null)
+            {
+                return null;
+            }
 
-        if (_cache.TryGetValue(showtimeId, out SeatMapSnapshot? kept) && Answers(kept!, version.Value, now))
-        {
-            return kept;
+            if (Answers(kept, version.Value, now))
+            {
+                return kept;
+            }
         }
 
         // After a change, every read in flight misses the kept map at once. Each making the full read took
         // PostgreSQL from 2-3 full reads per change to 23-63 and the reads' latency to seconds, so the reads that
-        // miss together share one full read, made with the first one's context.
+        // miss together share one full read, made with the context of the read that starts it.
         for (var tries = 0; tries < MaxSharedTries; tries++)
         {
-            var loading = _loading.GetOrAdd(showtimeId, id => new Lazy<Task<SeatMapSnapshot?>>(() => LoadAndKeepAsync(db, id, now)));
+            var own = new Lazy<Task<SeatMapSnapshot?>>(() => LoadAndKeepAsync(db, showtimeId, now));
+            var loading = _loading.GetOrAdd(showtimeId, own);
+            // A full read this read started began after it asked; one it joined may have begun before a change.
+            var joined = loading != own;
+            if (joined)
+            {
+                version ??= await CurrentVersionAsync(db, showtimeId, cancellationToken);
+            }
+
             SeatMapSnapshot? shared;
             try
             {
@@ -72,8 +81,8 @@ public sealed class SeatMaps : IDisposable
                 _loading.TryRemove(KeyValuePair.Create(showtimeId, loading));
             }
 
-            // A shared read that began before this reader's version moved is older than that version: try the next.
-            if (shared is null || Answers(shared, version.Value, now))
+            // A joined read older than the version this read found does not answer it: try the next.
+            if (shared is null || !joined || (version is { } found && Answers(shared, found, now)))
             {
                 return shared;
             }
@@ -81,6 +90,12 @@ public sealed class SeatMaps : IDisposable
 
         return await LoadAndKeepAsync(db, showtimeId, now);
     }
+
+    private static Task<long?> CurrentVersionAsync(BookingDbContext db, Guid showtimeId, CancellationToken cancellationToken) =>
+        db.Showtimes.AsNoTracking()
+            .Where(s => s.Id == showtimeId)
+            .Select(s => (long?)s.Version)
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>Whether a map read earlier shows every change up to <paramref name="version"/>, exactly at <paramref name="now"/>.</summary>
     private static bool Answers(SeatMapSnapshot snapshot, long version, DateTime now) =>

@@ -66,6 +66,8 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
         var reads = await Task.WhenAll(contexts.Select(db => seatMaps.ReadAsync(db, showtimeId, now, CancellationToken.None)));
 
         Assert.Equal(1, fullReads.Count);
+        // The read that started the full read asked for no version; the 19 that joined it did, to check it.
+        Assert.Equal(20, fullReads.Commands);
         Assert.Single(reads.Distinct());
         Assert.Equal(40, reads[0]!.Map.Seats.Count);
         foreach (var db in contexts)
@@ -105,18 +107,24 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
             .AddInterceptors(interceptor)
             .Options;
 
-    /// <summary>Counts the seat map's full reads (the only reads of seat rows here) and holds each back a moment.</summary>
+    /// <summary>
+    /// Counts the commands, and the seat map's full reads (the only reads of seat rows here), which it holds back a moment.
+    /// </summary>
     /// <remarks>With <paramref name="afterReading"/>, a full read is held back once its rows are read, else before.</remarks>
     private sealed class SlowFullReads(bool afterReading = false) : DbCommandInterceptor
     {
         private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(500);
         private int _count;
+        private int _commands;
 
         public int Count => Volatile.Read(ref _count);
+
+        public int Commands => Volatile.Read(ref _commands);
 
         public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
+            Interlocked.Increment(ref _commands);
             if (!afterReading)
             {
                 await HoldBackAsync(command, cancellationToken);
