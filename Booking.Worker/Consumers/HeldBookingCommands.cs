@@ -32,7 +32,7 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, I
         var touched = new Dictionary<Guid, BookingRecord>();
         async Task ApplyAndKeepAsync(IReadOnlyList<HeldBookingChange> some)
         {
-            foreach (var booking in await retry.RunAsync(() => held.ApplyAsync(some, cancellationToken), cancellationToken))
+            foreach (var booking in await retry.RunAsync(_ => held.ApplyAsync(some, cancellationToken), cancellationToken))
             {
                 touched[booking.Id] = booking;
             }

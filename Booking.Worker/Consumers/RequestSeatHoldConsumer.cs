@@ -34,7 +34,8 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
         List<BookingRecord> changed = [];
         try
         {
-            changed.AddRange(await retry.RunAsync(() => holds.ApplyAsync(commands, cancellationToken), cancellationToken));
+            changed.AddRange(await retry.RunAsync(
+                attempt => holds.ApplyAsync(commands, lookForStored: attempt > 1, cancellationToken), cancellationToken));
         }
         catch (Exception ex) when (PoisonHolds.IsPoison(ex))
         {

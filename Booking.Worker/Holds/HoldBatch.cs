@@ -13,26 +13,25 @@ namespace Booking.Worker.Holds;
 public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMetrics metrics)
 {
     /// <summary>
-    /// Whether a save of this scope failed. Until one does, new bookings are inserted without looking for them
-    /// first: a booking id is stored already only when its request comes again (a redelivery, or a resend after a
-    /// send time-out), and then the insert fails on the primary key and <see cref="WriteRetry"/> applies the batch
-    /// again, looking this time. That saves a query in every batch for what happens in few.
-    /// </summary>
-    private bool _lookForStored;
-
-    /// <summary>
     /// Applies <paramref name="commands"/> and saves. Returns every booking whose latest change must be published:
     /// the new ones, holds that lapsed and were expired on the way, and ones that already existed (a redelivery
     /// publishes the stored outcome again rather than applying twice).
     /// </summary>
-    /// <remarks>Run it through <see cref="WriteRetry"/>, which gives each attempt a clean context.</remarks>
+    /// <remarks>
+    /// With <paramref name="lookForStored"/> it first looks for bookings already stored under the commands' ids. A
+    /// booking id is stored already only when its request comes again (a redelivery, or a resend after a send
+    /// time-out), and then the insert fails on the primary key; so a first attempt inserts without looking, and the
+    /// retry looks. That saves a query in every batch for what happens in few. Run it through <see cref="WriteRetry"/>,
+    /// which gives each attempt a clean context.
+    /// </remarks>
     /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
-    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<RequestSeatHold> commands, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(
+        IReadOnlyList<RequestSeatHold> commands, bool lookForStored, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var pending = commands.DistinctBy(c => c.BookingId).ToList();
         var ids = pending.Select(c => c.BookingId).ToList();
-        var existing = _lookForStored ? await db.Bookings.Where(b => ids.Contains(b.Id)).ToListAsync(cancellationToken) : [];
+        var existing = lookForStored ? await db.Bookings.Where(b => ids.Contains(b.Id)).ToListAsync(cancellationToken) : [];
         var changed = new List<BookingRecord>(existing);
         pending.RemoveAll(c => existing.Any(b => b.Id == c.BookingId));
         if (pending.Count == 0)
@@ -87,16 +86,7 @@ public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMe
             BookingTransitions.Hold(booking, showtime, requested!, now);
         }
 
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            _lookForStored = true;
-            throw;
-        }
-
+        await db.SaveChangesAsync(cancellationToken);
         Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());
         return changed;
     }

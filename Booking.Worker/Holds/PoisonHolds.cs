@@ -37,7 +37,8 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
     {
         try
         {
-            return await retry.RunAsync(() => holds.ApplyAsync([command], cancellationToken), cancellationToken);
+            return await retry.RunAsync(
+                attempt => holds.ApplyAsync([command], lookForStored: attempt > 1, cancellationToken), cancellationToken);
         }
         catch (Exception ex) when (IsPoison(ex))
         {
