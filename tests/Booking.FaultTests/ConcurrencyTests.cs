@@ -128,12 +128,12 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var bookingIds = Enumerable.Range(0, Seats).Select(i => i == Seats / 2 ? poisonId : Guid.NewGuid()).ToList();
         await Task.WhenAll(bookingIds.Select((id, i) =>
             endpoint.Send(new RequestSeatHold(id, showtimeId, "buyer", [$"A{i + 1}"], null, DateTimeOffset.UtcNow))));
-        await BookingSystemFixture.WaitUntilAsync(() => CountWithStatus(showtimeId, "Held") == Seats, TimeSpan.FromSeconds(30));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == Seats, TimeSpan.FromSeconds(30));
 
         // Sent at once; the interceptor holds the first confirming save back, so the rest, the poison among them, share a batch.
         await Task.WhenAll(bookingIds.Select(id => endpoint.Send(new ConfirmBooking(id, showtimeId, "buyer", DateTimeOffset.UtcNow))));
 
-        await BookingSystemFixture.WaitUntilAsync(() => CountWithStatus(showtimeId, "Confirmed") == Seats - 1, TimeSpan.FromSeconds(30));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Confirmed) == Seats - 1, TimeSpan.FromSeconds(30));
         Assert.True(confirmsOfPoison.LargestFailedBatch > 1, "the poison confirm never shared a batch, so the batch fallback was not exercised");
         // Its batch was applied again one confirm at a time, so the others were not failed and retried with it.
         Assert.Contains(
@@ -167,9 +167,6 @@ public sealed class ConcurrencyTests(FaultFixture system)
         Assert.Equal(("held", 1L), (republished[0].Status, republished[0].Version));
         await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
     }
-
-    private long CountWithStatus(Guid showtimeId, string status) => Sql.Scalar<long>(
-        system.Postgres, $"SELECT count(*) FROM bookings WHERE showtime_id = @id AND status = '{status}'", showtimeId);
 
     private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
 

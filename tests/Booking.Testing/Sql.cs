@@ -1,3 +1,4 @@
+using Booking.Core.Data;
 using Npgsql;
 
 namespace Booking.Testing;
@@ -14,9 +15,12 @@ public static class Sql
         return (T)command.ExecuteScalar()!;
     }
 
-    /// <summary>How many bookings of the showtime are stored, whatever their status.</summary>
-    public static int CountBookings(string connectionString, Guid showtimeId) =>
-        (int)Scalar<long>(connectionString, "SELECT count(*) FROM bookings WHERE showtime_id = @id", showtimeId);
+    /// <summary>How many bookings of the showtime are stored, in <paramref name="status"/> when one is given.</summary>
+    public static int CountBookings(string connectionString, Guid showtimeId, BookingStatus? status = null) =>
+        (int)Scalar<long>(
+            connectionString,
+            "SELECT count(*) FROM bookings WHERE showtime_id = @id" + (status is { } stored ? $" AND status = '{stored}'" : ""),
+            showtimeId);
 
     public static async Task ExecuteAsync(string connectionString, string sql, Guid id)
     {
