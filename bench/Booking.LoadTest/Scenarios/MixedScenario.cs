@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Booking.LoadTest.Data;
 using Booking.LoadTest.Measure;
@@ -142,7 +143,7 @@ public static class MixedScenario
             (_, due) => TakeHeld() is { } booking ? ChangeAsync(HttpMethod.Post, booking, due, confirm: true) : null);
         var cancelStream = new OpenStream("cancel", options.Rate * options.CancelShare, capacity,
             (_, due) => TakeHeld() is { } booking ? ChangeAsync(HttpMethod.Delete, booking, due, confirm: false) : null);
-        var entityTags = options.ConditionalReads ? new ConcurrentDictionary<Uri, System.Net.Http.Headers.EntityTagHeaderValue>() : null;
+        var entityTags = options.ConditionalReads ? new ConcurrentDictionary<Uri, EntityTagHeaderValue>() : null;
         var readStream = new OpenStream("seat map", options.ReadRate, (int)Math.Ceiling(options.ReadRate * options.DurationSeconds) + 16,
             (k, _) => run.Api.SendAsync(HttpMethod.Get, seatMapUris[k % seatMapUris.Length], null, null, true, deadline, entityTags));
         var streams = new[] { holdStream, confirmStream, cancelStream, readStream }.Where(s => s.Rate > 0).ToList();
