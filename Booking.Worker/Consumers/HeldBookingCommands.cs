@@ -10,8 +10,9 @@ namespace Booking.Worker.Consumers;
 /// transaction runs go into the next one. Run one by one, a sale's confirms queued on the showtime's row lock
 /// (each bumps the seat-map version) and held it while the worker was busy. A message is acknowledged only after
 /// its batch's events went out. A batch that fails on a request's content (<see cref="PoisonHolds.IsPoison"/>) is
-/// applied one request at a time, so the bad request fails only its own message; any other failure (the database
-/// is away) fails the batch's messages, which are retried.
+/// applied one request at a time, so the bad request fails only its own message, which goes to the error queue at
+/// once (<see cref="PoisonMessageException"/>); any other failure (the database is away) fails the batch's messages,
+/// which are retried.
 /// </summary>
 public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, IServiceProvider scope, ILogger<HeldBookingCommands> logger)
 {
@@ -42,7 +43,11 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, I
         {
             await ApplyAndKeepAsync(changes);
         }
-        catch (Exception ex) when (changes.Count > 1 && PoisonHolds.IsPoison(ex))
+        catch (Exception ex) when (changes.Count == 1 && PoisonHolds.IsPoison(ex))
+        {
+            Park(0, ex);
+        }
+        catch (Exception ex) when (PoisonHolds.IsPoison(ex))
         {
             logger.LogWarning(ex, "A batch of {Count} confirms and cancels failed; applying them one at a time", changes.Count);
             for (var i = 0; i < changes.Count; i++)
@@ -53,12 +58,17 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, I
                 }
                 catch (Exception alone) when (PoisonHolds.IsPoison(alone))
                 {
-                    logger.LogError(alone, "Confirm or cancel of booking {BookingId} cannot be applied", changes[i].BookingId);
-                    fail(i, alone);
+                    Park(i, alone);
                 }
             }
         }
 
         await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, touched.Values, cancellationToken);
+
+        void Park(int index, Exception cause)
+        {
+            logger.LogError(cause, "Confirm or cancel of booking {BookingId} cannot be applied; parking its message in the error queue", changes[index].BookingId);
+            fail(index, new PoisonMessageException(changes[index].BookingId, cause));
+        }
     }
 }

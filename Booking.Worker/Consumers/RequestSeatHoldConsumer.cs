@@ -11,7 +11,8 @@ namespace Booking.Worker.Consumers;
 /// batch, each request to its own outcome, then the events. A message is acknowledged only after its batch's events
 /// went out, so a crash in between redelivers it, and the redelivery publishes the stored outcome instead of applying
 /// again. A request that cannot be applied at all (a poison message) is isolated so it cannot sink its batch: it ends
-/// <c>rejected</c> with reason <c>processing_failed</c> and a copy goes to the partition's error queue for inspection.
+/// <c>rejected</c> with reason <c>processing_failed</c>, and its message fails with a
+/// <see cref="PoisonMessageException"/>, which parks it in the partition's error queue for inspection.
 /// </summary>
 /// <remarks>
 /// Hundreds of these wait at once on a busy partition, and only the one that runs the batch touches the database, so
@@ -23,10 +24,10 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
         groups.RunAsync(
             context.ReceiveContext.InputAddress.AbsolutePath,
             context.Message,
-            commands => ApplyAsync(context, commands),
+            (commands, fail) => ApplyAsync(context, commands, fail),
             context.CancellationToken);
 
-    private async Task ApplyAsync(ConsumeContext context, IReadOnlyList<RequestSeatHold> commands)
+    private async Task ApplyAsync(ConsumeContext context, IReadOnlyList<RequestSeatHold> commands, Action<int, Exception> fail)
     {
         var cancellationToken = context.CancellationToken;
         var holds = scope.GetRequiredService<HoldBatch>();
@@ -40,9 +41,14 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
         catch (Exception ex) when (PoisonHolds.IsPoison(ex))
         {
             var poison = scope.GetRequiredService<PoisonHolds>();
-            foreach (var command in commands)
+            for (var i = 0; i < commands.Count; i++)
             {
-                changed.AddRange(await poison.ApplyAloneAsync(context, command, cancellationToken));
+                var outcome = await poison.ApplyAloneAsync(commands[i], cancellationToken);
+                changed.AddRange(outcome.Bookings);
+                if (outcome.Poison is { } cause)
+                {
+                    fail(i, new PoisonMessageException(commands[i].BookingId, cause));
+                }
             }
         }
 

@@ -10,9 +10,10 @@ namespace Booking.Worker.Holds;
 /// <summary>
 /// Handles a batch that failed for a reason other than the infrastructure: each request is applied alone, and one
 /// that still fails is a poison message. Its booking is stored as <c>rejected</c> (<c>processing_failed</c>), so the
-/// customer gets a final answer instead of <c>pending</c> forever, and the message is copied to the partition's
-/// error queue for an operator. Infrastructure failures (database, network, timeouts) are not poison: they are
-/// thrown, so the message is retried and, after the bounded retries, lands in the error queue as it is.
+/// customer gets a final answer instead of <c>pending</c> forever, and the caller fails its message, which parks it
+/// in the partition's error queue for an operator. Infrastructure failures (database, network, timeouts) are not
+/// poison: they are thrown, so the message is retried and, after the bounded retries, lands in the error queue as it
+/// is.
 /// </summary>
 public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry retry, TimeProvider clock, ILogger<PoisonHolds> logger)
 {
@@ -31,27 +32,26 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
         _ => true,
     };
 
-    /// <summary>Applies one request in its own transaction; a poison request is rejected and copied aside.</summary>
-    public async Task<IReadOnlyList<BookingRecord>> ApplyAloneAsync(
-        ConsumeContext context, RequestSeatHold command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies one request in its own transaction. A poison request is stored as rejected; then
+    /// <see cref="AloneOutcome.Poison"/> is its cause, and the caller fails its message.
+    /// </summary>
+    public async Task<AloneOutcome> ApplyAloneAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
         try
         {
-            return await retry.RunAsync(
-                attempt => holds.ApplyAsync([command], lookForStored: attempt > 1, cancellationToken), cancellationToken);
+            return new(await retry.RunAsync(
+                attempt => holds.ApplyAsync([command], lookForStored: attempt > 1, cancellationToken), cancellationToken), null);
         }
         catch (Exception ex) when (IsPoison(ex))
         {
-            logger.LogError(ex, "Hold {BookingId} cannot be applied; rejecting it and copying it to the error queue", command.BookingId);
+            logger.LogError(ex, "Hold {BookingId} cannot be applied; rejecting it and parking its message in the error queue", command.BookingId);
             db.ChangeTracker.Clear();
-            var booking = await RejectAsync(command, cancellationToken);
-            var errorQueue = await context.GetSendEndpoint(new Uri($"queue:{QueueName(context)}_error"));
-            await errorQueue.Send(command, send => send.Headers.Set("Booking-Fault", ex.GetType().Name + ": " + ex.Message), cancellationToken);
-            return booking is null ? [] : [booking];
+            return new([await RejectAsync(command, cancellationToken)], ex);
         }
     }
 
-    private async Task<BookingRecord?> RejectAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    private async Task<BookingRecord> RejectAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
         if (await db.Bookings.FindAsync([command.BookingId], cancellationToken) is { } existing)
         {
@@ -66,6 +66,6 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
         return booking;
     }
 
-    private static string QueueName(ConsumeContext context) =>
-        context.ReceiveContext.InputAddress.AbsolutePath.TrimEnd('/').Split('/')[^1];
+    /// <summary>The bookings a request applied alone changed, and the cause when it was a poison message.</summary>
+    public sealed record AloneOutcome(IReadOnlyList<BookingRecord> Bookings, Exception? Poison);
 }
