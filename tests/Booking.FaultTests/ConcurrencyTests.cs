@@ -2,6 +2,7 @@ using Booking.Contracts;
 using Booking.Core.Data;
 using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
+using Booking.Ingress;
 using Booking.Testing;
 using Booking.Worker.Consumers;
 using Booking.Worker.Partitions;
@@ -88,22 +89,18 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var worker = system.StartWorker();
         await using var ingress = system.StartIngress();
         await worker.WaitForAllPartitionsAsync();
-        using var admin = await ingress.ClientAsync("admin", "admin");
-        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
-        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
-        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
-        var parkedBefore = await errorQueues.CountAsync(partition);
+        await using var target = await ShowtimeOnItsPartitionAsync(ingress, 4);
+        var showtimeId = target.ShowtimeId;
         var poison = new RequestSeatHold(Guid.NewGuid(), showtimeId, "poison", null!, null, DateTimeOffset.UtcNow);
         var healthy = new RequestSeatHold(Guid.NewGuid(), showtimeId, "healthy", ["A1"], null, DateTimeOffset.UtcNow);
 
-        await Task.WhenAll(endpoint.Send(poison), endpoint.Send(healthy));
+        await Task.WhenAll(target.Partition.Send(poison), target.Partition.Send(healthy));
 
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) == 2, TimeSpan.FromSeconds(30));
         Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poison.BookingId));
         Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
         // The rejection is stored before its message is parked, so the message may arrive a moment later.
-        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) == parkedBefore + 1, TimeSpan.FromSeconds(10));
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 1, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -119,20 +116,15 @@ public sealed class ConcurrencyTests(FaultFixture system)
         });
         await using var ingress = system.StartIngress();
         await worker.WaitForAllPartitionsAsync();
-        using var admin = await ingress.ClientAsync("admin", "admin");
-        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", Seats));
-        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
-        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
-        // Other tests of this collection may have parked messages of the same partition already.
-        var parkedBefore = await errorQueues.CountAsync(partition);
+        await using var target = await ShowtimeOnItsPartitionAsync(ingress, Seats);
+        var showtimeId = target.ShowtimeId;
         var bookingIds = Enumerable.Range(0, Seats).Select(i => i == Seats / 2 ? poisonId : Guid.NewGuid()).ToList();
         await Task.WhenAll(bookingIds.Select((id, i) =>
-            endpoint.Send(new RequestSeatHold(id, showtimeId, "buyer", [$"A{i + 1}"], null, DateTimeOffset.UtcNow))));
+            target.Partition.Send(new RequestSeatHold(id, showtimeId, "buyer", [$"A{i + 1}"], null, DateTimeOffset.UtcNow))));
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == Seats, TimeSpan.FromSeconds(30));
 
         // Sent at once; the interceptor holds the first confirming save back, so the rest, the poison among them, share a batch.
-        await Task.WhenAll(bookingIds.Select(id => endpoint.Send(new ConfirmBooking(id, showtimeId, "buyer", DateTimeOffset.UtcNow))));
+        await Task.WhenAll(bookingIds.Select(id => target.Partition.Send(new ConfirmBooking(id, showtimeId, "buyer", DateTimeOffset.UtcNow))));
 
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Confirmed) == Seats - 1, TimeSpan.FromSeconds(30));
         Assert.True(confirmsOfPoison.LargestFailedBatch > 1, "the poison confirm never shared a batch, so the batch fallback was not exercised");
@@ -141,8 +133,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
             worker.Services.GetFakeLogCollector().GetSnapshot(),
             log => log.Category == typeof(HeldBookingCommands).FullName && log.Message.Contains("applying them one at a time"));
         // The poison message goes to the error queue without retries; no other goes there.
-        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) > parkedBefore, TimeSpan.FromSeconds(10));
-        Assert.Equal(parkedBefore + 1, await errorQueues.CountAsync(partition));
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() > 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(1u, await target.ParkedAsync());
         Assert.Equal(("Held", (string?)null), await StatusAsync(poisonId));
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, bookingIds);
     }
@@ -155,24 +147,20 @@ public sealed class ConcurrencyTests(FaultFixture system)
             services.ConfigureDbContext<BookingDbContext>(options => options.AddInterceptors(new PoisonConfirm(poisonConfirmId))));
         await using var ingress = system.StartIngress();
         await worker.WaitForAllPartitionsAsync();
-        using var admin = await ingress.ClientAsync("admin", "admin");
-        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
-        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
-        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
-        var parkedBefore = await errorQueues.CountAsync(partition);
+        await using var target = await ShowtimeOnItsPartitionAsync(ingress, 2);
+        var showtimeId = target.ShowtimeId;
 
         // A hold and a confirm that cannot be applied, one after the other on one partition: both park their message
         // in the same error queue, which must not break the partition's consumer.
-        await endpoint.Send(new RequestSeatHold(Guid.NewGuid(), showtimeId, "poison", null!, null, DateTimeOffset.UtcNow));
-        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) == parkedBefore + 1, TimeSpan.FromSeconds(10));
-        await endpoint.Send(new RequestSeatHold(poisonConfirmId, showtimeId, "buyer", ["A1"], null, DateTimeOffset.UtcNow));
+        await target.Partition.Send(new RequestSeatHold(Guid.NewGuid(), showtimeId, "poison", null!, null, DateTimeOffset.UtcNow));
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 1, TimeSpan.FromSeconds(10));
+        await target.Partition.Send(new RequestSeatHold(poisonConfirmId, showtimeId, "buyer", ["A1"], null, DateTimeOffset.UtcNow));
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == 1, TimeSpan.FromSeconds(10));
-        await endpoint.Send(new ConfirmBooking(poisonConfirmId, showtimeId, "buyer", DateTimeOffset.UtcNow));
-        await BookingSystemFixture.WaitUntilAsync(async () => await errorQueues.CountAsync(partition) == parkedBefore + 2, TimeSpan.FromSeconds(30));
+        await target.Partition.Send(new ConfirmBooking(poisonConfirmId, showtimeId, "buyer", DateTimeOffset.UtcNow));
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 2, TimeSpan.FromSeconds(30));
 
         var after = new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow);
-        await endpoint.Send(after);
+        await target.Partition.Send(after);
 
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == 2, TimeSpan.FromSeconds(10));
         Assert.Equal(("Held", (string?)null), await StatusAsync(poisonConfirmId));
@@ -200,6 +188,18 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await BookingSystemFixture.WaitUntilAsync(() => PublishedVersion(bookingId) == 1, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>A new showtime of one row, with its partition queue to send commands to directly.</summary>
+    private async Task<ShowtimeOnItsPartition> ShowtimeOnItsPartitionAsync(ServiceHost<IngressApp> ingress, int seats)
+    {
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", seats));
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+        var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
+        var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        // Other tests of this collection may have parked messages of the same partition already.
+        return new(showtimeId, partition, endpoint, errorQueues, await errorQueues.CountAsync(partition));
+    }
+
     private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
 
     private async Task<(string, string?)> StatusAsync(Guid bookingId)
@@ -211,6 +211,15 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+    }
+
+    private sealed record ShowtimeOnItsPartition(
+        Guid ShowtimeId, int PartitionNumber, ISendEndpoint Partition, ErrorQueues ErrorQueues, uint ParkedBefore) : IAsyncDisposable
+    {
+        /// <summary>The messages parked in the partition's error queue since this showtime was made.</summary>
+        public async Task<uint> ParkedAsync() => await ErrorQueues.CountAsync(PartitionNumber) - ParkedBefore;
+
+        public ValueTask DisposeAsync() => ErrorQueues.DisposeAsync();
     }
 
     /// <summary>
