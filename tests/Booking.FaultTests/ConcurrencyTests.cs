@@ -158,6 +158,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == 1, TimeSpan.FromSeconds(10));
         await target.Partition.Send(new ConfirmBooking(poisonConfirmId, showtimeId, "buyer", DateTimeOffset.UtcNow));
         await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 2, TimeSpan.FromSeconds(30));
+        // Each parked message names its own cause for the operator.
+        var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
+        Assert.Equal(["System.NullReferenceException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
 
         var after = new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow);
         await target.Partition.Send(after);

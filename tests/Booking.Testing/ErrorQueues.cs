@@ -1,3 +1,4 @@
+using System.Text;
 using Booking.Core.Partitioning;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -17,7 +18,7 @@ public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
         await using var channel = await connection.CreateChannelAsync();
         try
         {
-            return (await channel.QueueDeclarePassiveAsync($"{ShowtimePartitions.QueueName(partition)}_error")).MessageCount;
+            return (await channel.QueueDeclarePassiveAsync(QueueName(partition))).MessageCount;
         }
         catch (OperationInterruptedException)
         {
@@ -25,5 +26,26 @@ public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The type of the root exception that MassTransit recorded on each message parked for <paramref name="partition"/>
+    /// (<c>MT-Fault-ExceptionType</c>), oldest first; the messages stay where they are.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>> FaultTypesAsync(int partition)
+    {
+        var faultTypes = new List<string?>();
+        // Taken without acknowledging: closing the channel puts every one back, in its place.
+        await using var channel = await connection.CreateChannelAsync();
+        while (await channel.BasicGetAsync(QueueName(partition), autoAck: false) is { } message)
+        {
+            faultTypes.Add(message.BasicProperties.Headers?.TryGetValue("MT-Fault-ExceptionType", out var type) == true && type is byte[] name
+                ? Encoding.UTF8.GetString(name)
+                : null);
+        }
+
+        return faultTypes;
+    }
+
     public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    private static string QueueName(int partition) => $"{ShowtimePartitions.QueueName(partition)}_error";
 }
