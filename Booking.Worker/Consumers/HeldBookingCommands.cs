@@ -27,13 +27,12 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, I
     {
         var cancellationToken = context.CancellationToken;
         var held = scope.GetRequiredService<HeldBookings>();
-        var retry = scope.GetRequiredService<WriteRetry>();
         // By id, so each booking is published once, in its latest state: a confirm and a cancel of one booking return
         // it twice, and applied one by one they return two copies of it.
         var touched = new Dictionary<Guid, BookingRecord>();
         async Task ApplyAndKeepAsync(IReadOnlyList<HeldBookingChange> some)
         {
-            foreach (var booking in await retry.RunAsync(_ => held.ApplyAsync(some, cancellationToken), cancellationToken))
+            foreach (var booking in await held.ApplyAsync(some, cancellationToken))
             {
                 touched[booking.Id] = booking;
             }

@@ -31,12 +31,10 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
     {
         var cancellationToken = context.CancellationToken;
         var holds = scope.GetRequiredService<HoldBatch>();
-        var retry = scope.GetRequiredService<WriteRetry>();
         List<BookingRecord> changed = [];
         try
         {
-            changed.AddRange(await retry.RunAsync(
-                attempt => holds.ApplyAsync(commands, lookForStored: attempt > 1, cancellationToken), cancellationToken));
+            changed.AddRange(await holds.ApplyAsync(commands, cancellationToken));
         }
         catch (Exception ex) when (PoisonHolds.IsPoison(ex))
         {

@@ -8,15 +8,17 @@ namespace Booking.Worker.Holds;
 /// showtimes and seats, changes each booking that is still held, and saves under version checks. A booking that is
 /// not held (any more) is left as it is and returned, so its outcome is published again.
 /// </summary>
-/// <remarks>Run it through <see cref="WriteRetry"/>, which gives each attempt a clean context.</remarks>
-public sealed class HeldBookings(BookingDbContext db, TimeProvider clock)
+public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProvider clock)
 {
     /// <summary>
-    /// Applies <paramref name="changes"/> and saves; returns each change's booking in order (a booking named by two
-    /// changes comes twice), for the caller to publish once per booking.
+    /// Applies <paramref name="changes"/> and saves, deciding again on fresh rows when another writer got there first
+    /// (<see cref="WriteRetry"/>); returns each change's booking in order (a booking named by two changes comes
+    /// twice), for the caller to publish once per booking.
     /// </summary>
-    /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
-    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<HeldBookingChange> changes, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<HeldBookingChange> changes, CancellationToken cancellationToken) =>
+        retry.RunAsync(_ => ApplyOnceAsync(changes, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<BookingRecord>> ApplyOnceAsync(IReadOnlyList<HeldBookingChange> changes, CancellationToken cancellationToken)
     {
         var ids = changes.Select(c => c.BookingId).Distinct().ToList();
         var bookings = await db.Bookings.Where(b => ids.Contains(b.Id)).ToDictionaryAsync(b => b.Id, cancellationToken);

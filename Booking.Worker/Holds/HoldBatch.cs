@@ -10,22 +10,23 @@ namespace Booking.Worker.Holds;
 /// Applies many hold requests in one transaction, in arrival order, each to its own exact outcome: all its seats
 /// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever.
 /// </summary>
-public sealed class HoldBatch(BookingDbContext db, TimeProvider clock, BookingMetrics metrics)
+public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvider clock, BookingMetrics metrics)
 {
     /// <summary>
-    /// Applies <paramref name="commands"/> and saves. Returns every booking whose latest change must be published:
-    /// the new ones, holds that lapsed and were expired on the way, and ones that already existed (a redelivery
-    /// publishes the stored outcome again rather than applying twice).
+    /// Applies <paramref name="commands"/> and saves, deciding again on fresh rows when another writer got there
+    /// first (<see cref="WriteRetry"/>). Returns every booking whose latest change must be published: the new ones,
+    /// holds that lapsed and were expired on the way, and ones that already existed (a redelivery publishes the
+    /// stored outcome again rather than applying twice).
     /// </summary>
     /// <remarks>
-    /// With <paramref name="lookForStored"/> it first looks for bookings already stored under the commands' ids. A
-    /// booking id is stored already only when its request comes again (a redelivery, or a resend after a send
-    /// time-out), and then the insert fails on the primary key; so a first attempt inserts without looking, and the
-    /// retry looks. That saves a query in every batch for what happens in few. Run it through <see cref="WriteRetry"/>,
-    /// which gives each attempt a clean context.
+    /// A booking id is stored already only when its request comes again (a redelivery, or a resend after a send
+    /// time-out), and then the insert fails on the primary key. So the first attempt inserts without looking for
+    /// stored bookings, and only a retry looks: that saves a query in every batch for what happens in few.
     /// </remarks>
-    /// <exception cref="DbUpdateException">Another writer changed a row first; clear the context and apply again.</exception>
-    public async Task<IReadOnlyList<BookingRecord>> ApplyAsync(
+    public Task<IReadOnlyList<BookingRecord>> ApplyAsync(IReadOnlyList<RequestSeatHold> commands, CancellationToken cancellationToken) =>
+        retry.RunAsync(attempt => ApplyOnceAsync(commands, lookForStored: attempt > 1, cancellationToken), cancellationToken);
+
+    private async Task<IReadOnlyList<BookingRecord>> ApplyOnceAsync(
         IReadOnlyList<RequestSeatHold> commands, bool lookForStored, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;

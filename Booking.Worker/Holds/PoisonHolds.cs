@@ -15,7 +15,7 @@ namespace Booking.Worker.Holds;
 /// poison: they are thrown, so the message is retried and, after the bounded retries, lands in the error queue as it
 /// is.
 /// </summary>
-public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry retry, TimeProvider clock, ILogger<PoisonHolds> logger)
+public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, TimeProvider clock, ILogger<PoisonHolds> logger)
 {
     /// <summary>
     /// Whether the failure lies in the message rather than in the infrastructure: a database error of SQL state
@@ -40,8 +40,7 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, WriteRetry
     {
         try
         {
-            return new(await retry.RunAsync(
-                attempt => holds.ApplyAsync([command], lookForStored: attempt > 1, cancellationToken), cancellationToken), null);
+            return new(await holds.ApplyAsync([command], cancellationToken), null);
         }
         catch (Exception ex) when (IsPoison(ex))
         {
