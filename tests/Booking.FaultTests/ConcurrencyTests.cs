@@ -162,8 +162,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
         Assert.Equal(["System.NullReferenceException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
 
-        var after = new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow);
-        await target.Partition.Send(after);
+        await target.Partition.Send(new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow));
 
         await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId, BookingStatus.Held) == 2, TimeSpan.FromSeconds(10));
         Assert.Equal(("Held", (string?)null), await StatusAsync(poisonConfirmId));
