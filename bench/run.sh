@@ -106,7 +106,10 @@ REALTIME_PORT=$(free_port "${BENCH_REALTIME_PORT:-6081}")
 [ "$REALTIME_PORT" = "$INGRESS_PORT" ] && REALTIME_PORT=$(free_port $((INGRESS_PORT + 1)))
 WORKER_PORT=$(free_port "${BENCH_WORKER_PORT:-6082}")
 while [ "$WORKER_PORT" = "$INGRESS_PORT" ] || [ "$WORKER_PORT" = "$REALTIME_PORT" ]; do WORKER_PORT=$(free_port $((WORKER_PORT + 1))); done
-export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development   # Development: POST /dev/tokens
+# Production, as deployed (Development adds DI scope checks and the exception page), with the dev tokens the load
+# generator signs in with turned on by configuration.
+export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
+export Auth__DevTokens=true Auth__SigningKey=${Auth__SigningKey:-bench-only-signing-key-not-for-production-0123456789}
 
 # This script's session: the services and the load generator started below share its autogroup.
 [ -n "$NICE" ] && set_group_nice "$NICE" $$

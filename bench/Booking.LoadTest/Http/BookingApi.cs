@@ -168,8 +168,8 @@ public sealed class BookingApi : IDisposable
                 if (!response.IsSuccessStatusCode)
                 {
                     throw new InvalidOperationException(
-                        $"POST /dev/tokens answered {(int)response.StatusCode}: is the ingress running with ASPNETCORE_ENVIRONMENT=Development " +
-                        $"(Auth:DevTokens)? {await response.Content.ReadAsStringAsync(ct)}");
+                        $"POST /dev/tokens answered {(int)response.StatusCode}: is Auth:DevTokens true on the ingress (it is in Development)? " +
+                        $"{await response.Content.ReadAsStringAsync(ct)}");
                 }
 
                 using var document = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));
