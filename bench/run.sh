@@ -121,7 +121,8 @@ start_service() {   # start_service NAME PROJECT PORT: the app itself (not `dotn
   PID_OF[$name]=$!
   PIDS+=("$!")
 }
-start_service ingress Booking.Ingress "$INGRESS_PORT"
+# The ingress's gen0 budget, as its container image sets it (Booking.Ingress/Dockerfile).
+DOTNET_GCgen0size=0x2000000 start_service ingress Booking.Ingress "$INGRESS_PORT"
 start_service worker Booking.Worker "$WORKER_PORT"
 start_service realtime Booking.Realtime "$REALTIME_PORT"
 
