@@ -150,6 +150,7 @@ public static class MixedScenario
 
         var phase = run.Sampler.Start("mixed");
         var loopStarted = Stopwatch.GetTimestamp();
+        var loopStartedUtc = DateTime.UtcNow;
         var seconds = await OpenLoop.RunAsync(streams, duration, options.MaxInFlight, deadline);
         var sampled = await phase.StopAsync();
 
@@ -209,13 +210,12 @@ public static class MixedScenario
         // The worker's decision on a hold (its row's created_at) against the hold's due time: the part of
         // "held seen on hub" spent before the worker decided; the rest is the commit, the event and the hub.
         var submitToDecided = new Latencies(capacity);
-        var (clockTicks, clockUtc) = (Stopwatch.GetTimestamp(), DateTime.UtcNow);
         foreach (var id in holdIds)
         {
             if (rows.TryGetValue(id, out var row))
             {
-                var dueUtc = clockUtc - Stopwatch.GetElapsedTime(asked[id].HoldDue, clockTicks);
-                submitToDecided.AddMilliseconds((row.CreatedAt - dueUtc).TotalMilliseconds);
+                var dueMs = Stopwatch.GetElapsedTime(loopStarted, asked[id].HoldDue).TotalMilliseconds;
+                submitToDecided.AddMilliseconds((row.CreatedAt - loopStartedUtc).TotalMilliseconds - dueMs);
             }
         }
 
