@@ -48,7 +48,8 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
             endpoint.ConcurrentMessageLimit = limit;
             endpoint.ConfigureConsumer<BookingStatusChangedConsumer>(context);
         });
-        await _handle.Ready.WaitAsync(stoppingToken);
+        // Not cut short by a shutdown, for the reason PartitionEndpoints gives: the stop comes after the start.
+        await _handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
         _ready.TrySetResult(true);
         logger.LogInformation("Delivering callbacks from {Queue}, {Limit} at a time", QueueName, limit);
     }
@@ -56,9 +57,19 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_handle is not null)
+        if (_handle is null)
         {
-            await _handle.StopAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            // Taken out of the bus first, so one that does not stop in time is left behind, not waited for again.
+            await _handle.StopAsync(cancellationToken).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopping the callbacks' endpoint took longer than the shutdown allows; left behind");
         }
     }
 }

@@ -22,6 +22,10 @@ public sealed class PartitionEndpoints(
 {
     private readonly Dictionary<int, HostReceiveEndpointHandle> _attached = [];
 
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private HostReceiveEndpointHandle? _attaching;
+
     /// <summary>The partitions this worker consumes now.</summary>
     public IReadOnlyCollection<int> Attached
     {
@@ -63,8 +67,37 @@ public sealed class PartitionEndpoints(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        await DetachAllAsync(cancellationToken);
         await registry.LeaveAsync(options.Value.WorkerId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken)
             .ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Stops every partition endpoint this worker started while the bus still runs, and waits at most until the host's
+    /// shutdown time is up. MassTransit 8.5 waits for an endpoint's stop with no time limit, and an endpoint stopped
+    /// in the middle of its start can keep that stop waiting for good: a test worker disposed while it attached a
+    /// partition hung there. So attaching lets a start finish before anything stops it, and an endpoint stopped here
+    /// is taken out of the bus first: one that does not stop in time is left behind rather than holding up the bus's
+    /// own stop, and its unacknowledged messages go back to the queue when the connection closes.
+    /// </summary>
+    private async Task DetachAllAsync(CancellationToken cancellationToken)
+    {
+        HostReceiveEndpointHandle[] handles;
+        lock (_attached)
+        {
+            handles = [.. _attached.Values, .. _attaching is { } attaching ? [attaching] : Array.Empty<HostReceiveEndpointHandle>()];
+            _attached.Clear();
+            _attaching = null;
+        }
+
+        try
+        {
+            await Task.WhenAll(handles.Select(handle => handle.StopAsync(cancellationToken))).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopping {Count} partition endpoints took longer than the shutdown allows; left behind", handles.Length);
+        }
     }
 
     private async Task RebalanceAsync(IReadOnlySet<int> wanted, CancellationToken cancellationToken)
@@ -90,6 +123,7 @@ public sealed class PartitionEndpoints(
 
         foreach (var partition in wanted.Where(p => !_attached.ContainsKey(p)).Order())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var handle = connector.ConnectReceiveEndpoint(ShowtimePartitions.QueueName(partition), (context, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
@@ -103,10 +137,18 @@ public sealed class PartitionEndpoints(
                 endpoint.ConfigureConsumer<ConfirmBookingConsumer>(context);
                 endpoint.ConfigureConsumer<CancelBookingConsumer>(context);
             });
-            await handle.Ready.WaitAsync(cancellationToken);
+            lock (_attached)
+            {
+                _attaching = handle;
+            }
+
+            // Not cut short by a shutdown: stopping an endpoint in the middle of its start can hold up that stop for
+            // good (see DetachAllAsync), so the start is let finish, and the stop comes after it.
+            await handle.Ready.WaitAsync(StartTimeout, CancellationToken.None);
             lock (_attached)
             {
                 _attached[partition] = handle;
+                _attaching = null;
             }
 
             logger.LogInformation("Attached to partition {Partition}", partition);
