@@ -143,8 +143,9 @@ public sealed class ConcurrencyTests(FaultFixture system)
     public async Task Should_go_on_consuming_a_partition_that_parked_a_poison_hold_and_then_a_poison_confirm()
     {
         var poisonConfirmId = Guid.NewGuid();
+        var poisonConfirm = new PoisonConfirm(poisonConfirmId);
         await using var worker = system.StartWorker(services: services =>
-            services.ConfigureDbContext<BookingDbContext>(options => options.AddInterceptors(new PoisonConfirm(poisonConfirmId))));
+            services.ConfigureDbContext<BookingDbContext>(options => options.AddInterceptors(poisonConfirm)));
         await using var ingress = system.StartIngress();
         await worker.WaitForAllPartitionsAsync();
         await using var target = await ShowtimeOnItsPartitionAsync(ingress, 2);
@@ -161,6 +162,8 @@ public sealed class ConcurrencyTests(FaultFixture system)
         // Each parked message names its own cause for the operator.
         var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
         Assert.Equal(["System.NullReferenceException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
+        // A save that failed on the request's content is not tried again: it would fail the same way.
+        Assert.Equal(1, poisonConfirm.FailedSaves);
 
         await target.Partition.Send(new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow));
 
@@ -232,10 +235,14 @@ public sealed class ConcurrencyTests(FaultFixture system)
     private sealed class PoisonConfirm(Guid bookingId) : SaveChangesInterceptor
     {
         private int _largestFailedBatch;
+        private int _failedSaves;
         private int _heldBack;
 
         /// <summary>The most bookings changed by one save that failed here.</summary>
         public int LargestFailedBatch => Volatile.Read(ref _largestFailedBatch);
+
+        /// <summary>How many saves failed here.</summary>
+        public int FailedSaves => Volatile.Read(ref _failedSaves);
 
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
             DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -251,6 +258,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
                     Interlocked.CompareExchange(ref _largestFailedBatch, confirmed.Count, largest);
                 }
 
+                Interlocked.Increment(ref _failedSaves);
                 throw new DbUpdateException(
                     "Injected fault", new PostgresException("injected poison confirm", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
             }
