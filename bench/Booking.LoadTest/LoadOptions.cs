@@ -29,6 +29,8 @@ public sealed class LoadOptions
           --seats S                seats per showtime, 500 (rows of --row-size 25 seats)
           --attempts N             herd: tries per buyer, a fresh random block after each 409, 3
           --prime-layout           herd: one request for an unknown seat first, so the ingress has cached the layout
+          --cold                   skip the warm-up walk of every path, so the first requests meet services that have
+                                   served none yet, as a sale opening on freshly started services does
           --showtimes N            many-sales 200; mixed: enough for the run
           --connections N          HTTP connections to the ingress (MaxConnectionsPerServer), 512
           --concurrency N          requests in flight in closed loops (baseline, gate, many-sales), 512
@@ -122,6 +124,9 @@ public sealed class LoadOptions
     /// <summary>Mixed: seat-map reads revalidate with the ETag they last got.</summary>
     public bool ConditionalReads { get; private set; }
 
+    /// <summary>No warm-up walk before the first scenario: the services meet the load cold.</summary>
+    public bool Cold { get; private set; }
+
     public TimeSpan Deadline => TimeSpan.FromSeconds(DeadlineSeconds);
 
     public TimeSpan Settle => TimeSpan.FromSeconds(SettleSeconds);
@@ -169,6 +174,12 @@ public sealed class LoadOptions
             if (arg == "--conditional-reads")
             {
                 options.ConditionalReads = true;
+                continue;
+            }
+
+            if (arg == "--cold")
+            {
+                options.Cold = true;
                 continue;
             }
 

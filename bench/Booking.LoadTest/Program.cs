@@ -43,7 +43,10 @@ try
     {
         setup.CancelAfter(TimeSpan.FromSeconds(30) + options.Settle);
         await run.InitializeAsync(setup.Token);
-        await run.WarmUpAsync(setup.Token);
+        if (!options.Cold)
+        {
+            await run.WarmUpAsync(setup.Token);
+        }
     }
 
     foreach (var scenario in scenarios)
