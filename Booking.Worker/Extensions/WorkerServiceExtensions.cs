@@ -37,6 +37,8 @@ public static class WorkerServiceExtensions
         builder.Services.AddSingleton<PublishedMarks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PublishedMarks>());
         builder.Services.AddSingleton<WorkerRegistry>();
+        // Started, and finished, before the partitions are attached: hosted services start one after another.
+        builder.Services.AddHostedService<WorkerWarmUp>();
         builder.Services.AddSingleton<PartitionEndpoints>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionEndpoints>());
         builder.Services.AddSingleton<ExpiredHoldSweeper>();
