@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Booking.ServiceDefaults;
@@ -84,6 +85,21 @@ public static class AuthenticationExtensions
         user.FindFirstValue("sub") ?? throw new InvalidOperationException("The token has no sub claim.");
 
     private sealed class AuthenticationRegistered;
+
+    /// <summary>A token this service accepts, signed with <see cref="AuthOptions.SigningKey"/>.</summary>
+    public static string MintToken(AuthOptions options, string subject, IEnumerable<string> roles, DateTimeOffset expiresAt)
+    {
+        var claims = new List<Claim> { new("sub", subject) };
+        claims.AddRange(roles.Select(role => new Claim("role", role)));
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity(claims),
+            Issuer = options.Issuer,
+            Audience = options.Audience,
+            Expires = expiresAt.UtcDateTime,
+            SigningCredentials = new SigningCredentials(SigningKey(options), SecurityAlgorithms.HmacSha256),
+        });
+    }
 
     internal static SymmetricSecurityKey SigningKey(AuthOptions options) => new(Encoding.UTF8.GetBytes(options.SigningKey));
 }

@@ -1,12 +1,9 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Booking.ServiceDefaults;
 
@@ -38,18 +35,7 @@ public static class DevTokensApi
                 }
 
                 var expiresAt = DateTimeOffset.UtcNow.AddMinutes(options.DevTokenMinutes);
-                var claims = new List<Claim> { new("sub", request.Subject) };
-                claims.AddRange((request.Roles ?? []).Select(role => new Claim("role", role)));
-                var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-                {
-                    Subject = new ClaimsIdentity(claims),
-                    Issuer = options.Issuer,
-                    Audience = options.Audience,
-                    Expires = expiresAt.UtcDateTime,
-                    SigningCredentials = new SigningCredentials(
-                        AuthenticationExtensions.SigningKey(options), SecurityAlgorithms.HmacSha256),
-                });
-                return Results.Ok(new DevTokenResponse(token, expiresAt));
+                return Results.Ok(new DevTokenResponse(AuthenticationExtensions.MintToken(options, request.Subject, request.Roles ?? [], expiresAt), expiresAt));
             })
             .WithTags("Development")
             .WithSummary("Mint a development token")

@@ -3,11 +3,13 @@ using Booking.Core.Callbacks;
 using Booking.Core.Gate;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Holds;
+using Booking.Ingress.Hosting;
 using Booking.Ingress.Shedding;
 using Booking.SeatMap;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
@@ -18,8 +20,8 @@ public static class IngressServiceExtensions
 {
     /// <summary>
     /// Adds the API's services: authentication, the showtime layout cache, the seat maps, the pending-booking store
-    /// (Redis when configured, memory otherwise) and the OpenAPI document. The database, gate and bus are added by the
-    /// host.
+    /// (Redis when configured, memory otherwise), the warm-up that <c>/health/ready</c> waits for and the OpenAPI
+    /// document. The database, gate and bus are added by the host.
     /// </summary>
     public static IHostApplicationBuilder AddIngressServices(this IHostApplicationBuilder builder)
     {
@@ -42,6 +44,10 @@ public static class IngressServiceExtensions
         }
 
         builder.AddShedding();
+        builder.Services.AddSingleton<IngressWarmUp>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IngressWarmUp>());
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            "warm-up", services => services.GetRequiredService<IngressWarmUp>(), HealthStatus.Unhealthy, tags: null));
         builder.Services.AddOpenApi();
         return builder;
     }
