@@ -144,7 +144,23 @@ public sealed class PartitionEndpoints(
 
             // Not cut short by a shutdown: stopping an endpoint in the middle of its start can hold up that stop for
             // good (see DetachAllAsync), so the start is let finish, and the stop comes after it.
-            await handle.Ready.WaitAsync(StartTimeout, CancellationToken.None);
+            try
+            {
+                await handle.Ready.WaitAsync(StartTimeout, CancellationToken.None);
+            }
+            catch
+            {
+                // A start that failed or hangs is taken out of the bus at once (StopAsync does that before it waits,
+                // and the wait is not awaited here), so the next heartbeat can attach this partition afresh.
+                _ = handle.StopAsync(CancellationToken.None);
+                lock (_attached)
+                {
+                    _attaching = null;
+                }
+
+                throw;
+            }
+
             lock (_attached)
             {
                 _attached[partition] = handle;
