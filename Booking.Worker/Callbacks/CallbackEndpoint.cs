@@ -1,4 +1,5 @@
 using Booking.Core.Callbacks;
+using Booking.Worker.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -48,8 +49,7 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
             endpoint.ConcurrentMessageLimit = limit;
             endpoint.ConfigureConsumer<BookingStatusChangedConsumer>(context);
         });
-        // Not cut short by a shutdown, for the reason PartitionEndpoints gives: the stop comes after the start.
-        await _handle.Ready.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
+        await _handle.WaitUntilStartedAsync();
         _ready.TrySetResult(true);
         logger.LogInformation("Delivering callbacks from {Queue}, {Limit} at a time", QueueName, limit);
     }
@@ -57,17 +57,8 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (_handle is null)
-        {
-            return;
-        }
-
-        try
-        {
-            // Taken out of the bus first, so one that does not stop in time is left behind, not waited for again.
-            await _handle.StopAsync(cancellationToken).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
+        // Stopped here, while the bus still runs (ReceiveEndpointHandles says why).
+        if (_handle is not null && !await ReceiveEndpointHandles.StopAllAsync([_handle], cancellationToken))
         {
             logger.LogWarning("Stopping the callbacks' endpoint took longer than the shutdown allows; left behind");
         }

@@ -1,6 +1,7 @@
 using Booking.Core;
 using Booking.Core.Partitioning;
 using Booking.Worker.Consumers;
+using Booking.Worker.Messaging;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +22,6 @@ public sealed class PartitionEndpoints(
     ILogger<PartitionEndpoints> logger) : BackgroundService
 {
     private readonly Dictionary<int, HostReceiveEndpointHandle> _attached = [];
-
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private HostReceiveEndpointHandle? _attaching;
 
@@ -73,12 +72,8 @@ public sealed class PartitionEndpoints(
     }
 
     /// <summary>
-    /// Stops every partition endpoint this worker started while the bus still runs, and waits at most until the host's
-    /// shutdown time is up. MassTransit 8.5 waits for an endpoint's stop with no time limit, and an endpoint stopped
-    /// in the middle of its start can keep that stop waiting for good: a test worker disposed while it attached a
-    /// partition hung there. So attaching lets a start finish before anything stops it, and an endpoint stopped here
-    /// is taken out of the bus first: one that does not stop in time is left behind rather than holding up the bus's
-    /// own stop, and its unacknowledged messages go back to the queue when the connection closes.
+    /// Stops every partition endpoint this worker started, one still starting included, while the bus still runs
+    /// (<see cref="ReceiveEndpointHandles"/> says why), waiting at most until the host's shutdown time is up.
     /// </summary>
     private async Task DetachAllAsync(CancellationToken cancellationToken)
     {
@@ -90,11 +85,7 @@ public sealed class PartitionEndpoints(
             _attaching = null;
         }
 
-        try
-        {
-            await Task.WhenAll(handles.Select(handle => handle.StopAsync(cancellationToken))).WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
+        if (!await ReceiveEndpointHandles.StopAllAsync(handles, cancellationToken))
         {
             logger.LogWarning("Stopping {Count} partition endpoints took longer than the shutdown allows; left behind", handles.Length);
         }
@@ -142,17 +133,12 @@ public sealed class PartitionEndpoints(
                 _attaching = handle;
             }
 
-            // Not cut short by a shutdown: stopping an endpoint in the middle of its start can hold up that stop for
-            // good (see DetachAllAsync), so the start is let finish, and the stop comes after it.
             try
             {
-                await handle.Ready.WaitAsync(StartTimeout, CancellationToken.None);
+                await handle.WaitUntilStartedAsync();
             }
             catch
             {
-                // A start that failed or hangs is taken out of the bus at once (StopAsync does that before it waits,
-                // and the wait is not awaited here), so the next heartbeat can attach this partition afresh.
-                _ = handle.StopAsync(CancellationToken.None);
                 lock (_attached)
                 {
                     _attaching = null;
