@@ -23,4 +23,13 @@ public sealed class Showtime
     public long Version { get; set; }
 
     public List<Seat> Seats { get; set; } = [];
+
+    /// <summary>Adds a row of <paramref name="seats"/> available seats, <c>{row}1</c> to <c>{row}{seats}</c>.</summary>
+    public void AddRow(string row, int seats)
+    {
+        for (var number = 1; number <= seats; number++)
+        {
+            Seats.Add(new Seat { SeatId = $"{row}{number}", Row = row, Number = number, Status = SeatStatus.Available });
+        }
+    }
 }

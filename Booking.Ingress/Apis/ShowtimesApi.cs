@@ -45,11 +45,7 @@ public static class ShowtimesApi
         };
         foreach (var row in request.Rows!)
         {
-            var label = row.Row!.ToUpperInvariant();
-            for (var number = 1; number <= row.Seats; number++)
-            {
-                showtime.Seats.Add(new Seat { SeatId = $"{label}{number}", Row = label, Number = number, Status = SeatStatus.Available });
-            }
+            showtime.AddRow(row.Row!.ToUpperInvariant(), row.Seats);
         }
 
         db.Showtimes.Add(showtime);

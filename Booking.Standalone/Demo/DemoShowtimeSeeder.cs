@@ -44,10 +44,7 @@ internal sealed class DemoShowtimeSeeder(
         };
         foreach (var (row, seats) in Rows)
         {
-            for (var number = 1; number <= seats; number++)
-            {
-                showtime.Seats.Add(new Seat { SeatId = $"{row}{number}", Row = row, Number = number, Status = SeatStatus.Available });
-            }
+            showtime.AddRow(row, seats);
         }
 
         db.Showtimes.Add(showtime);

@@ -53,8 +53,8 @@ public sealed class WorkerWarmUp(IServiceScopeFactory scopes, TimeProvider clock
             StartsAt = now.UtcDateTime.AddDays(1),
             HoldSeconds = 60,
             CreatedAt = now.UtcDateTime,
-            Seats = [.. Enumerable.Range(1, 3).Select(n => new Seat { SeatId = $"A{n}", Row = "A", Number = n, Status = SeatStatus.Available })],
         };
+        showtime.AddRow("A", 3);
         db.Showtimes.Add(showtime);
         await db.SaveChangesAsync(cancellationToken);
 
