@@ -14,6 +14,6 @@ public sealed class CancelBookingConsumer(HeldBookingCommands commands) : IConsu
     public Task Consume(ConsumeContext<CancelBooking> context) =>
         commands.RunAsync(context, new HeldBookingChange(context.Message.BookingId, context.Message.CustomerId, Cancel));
 
-    private static void Cancel(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now) =>
+    internal static void Cancel(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now) =>
         BookingTransitions.End(booking, BookingStatus.Cancelled, null, showtime, seats, now);
 }

@@ -15,7 +15,7 @@ public sealed class ConfirmBookingConsumer(HeldBookingCommands commands) : ICons
     public Task Consume(ConsumeContext<ConfirmBooking> context) =>
         commands.RunAsync(context, new HeldBookingChange(context.Message.BookingId, context.Message.CustomerId, SellOrExpire));
 
-    private static void SellOrExpire(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now)
+    internal static void SellOrExpire(BookingRecord booking, Showtime showtime, IReadOnlyList<Seat> seats, DateTime now)
     {
         if (booking.HoldExpiresAt > now)
         {

@@ -3,16 +3,17 @@ using System.Diagnostics.Metrics;
 using Booking.Contracts;
 using Booking.Core.Data;
 using Booking.Core.Telemetry;
+using Booking.Worker.Consumers;
 
 namespace Booking.Worker.Holds;
 
 /// <summary>
-/// Applies holds, a confirm and a cancel once before this worker takes any partition, on a showtime of its own inside
-/// a transaction that is rolled back, so nothing of it is ever seen. Without it, a worker's first batches pay for
-/// compiling those paths (the JIT, EF Core's queries and update pipeline, the statements PostgreSQL prepares) while
-/// the first buyers of a sale wait for them. Nothing is published, the gate is not touched and the business metrics
-/// do not count it. A warm-up that fails or takes longer than <see cref="Limit"/> is logged and skipped: it only
-/// saves time.
+/// Applies holds, a confirm and a cancel (the consumers' own changes) once before this worker takes any partition, on
+/// a showtime of its own inside a transaction that is rolled back, so nothing of it is ever seen. Without it, a
+/// worker's first batches pay for compiling those paths (the JIT, EF Core's queries and update pipeline, the
+/// statements PostgreSQL prepares) while the first buyers of a sale wait for them. Nothing is published, the gate is
+/// not touched and the business metrics do not count it. A warm-up that fails or takes longer than
+/// <see cref="Limit"/> is logged and skipped: it only saves time.
 /// </summary>
 public sealed class WorkerWarmUp(IServiceScopeFactory scopes, TimeProvider clock, ILogger<WorkerWarmUp> logger) : IHostedService
 {
@@ -65,8 +66,8 @@ public sealed class WorkerWarmUp(IServiceScopeFactory scopes, TimeProvider clock
         await batch.ApplyAsync(holds, cancellationToken);
         await services.GetRequiredService<HeldBookings>().ApplyAsync(
             [
-                new(holds[0].BookingId, Customer, BookingTransitions.Sell),
-                new(holds[2].BookingId, Customer, (booking, held, seats, at) => BookingTransitions.End(booking, BookingStatus.Cancelled, null, held, seats, at)),
+                new(holds[0].BookingId, Customer, ConfirmBookingConsumer.SellOrExpire),
+                new(holds[2].BookingId, Customer, CancelBookingConsumer.Cancel),
             ],
             cancellationToken);
         await transaction.RollbackAsync(cancellationToken);
