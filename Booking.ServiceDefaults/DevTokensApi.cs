@@ -35,7 +35,8 @@ public static class DevTokensApi
                 }
 
                 var expiresAt = DateTimeOffset.UtcNow.AddMinutes(options.DevTokenMinutes);
-                return Results.Ok(new DevTokenResponse(AuthenticationExtensions.MintToken(options, request.Subject, request.Roles ?? [], expiresAt), expiresAt));
+                var token = AuthenticationExtensions.MintToken(options, request.Subject, request.Roles ?? [], expiresAt);
+                return Results.Ok(new DevTokenResponse(token, expiresAt));
             })
             .WithTags("Development")
             .WithSummary("Mint a development token")

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -51,7 +52,10 @@ public sealed class IngressWarmUp(IServer server, IHostApplicationLifetime lifet
         }
     }
 
-    /// <summary>The first HTTP address Kestrel listens on, with a wildcard host made a loopback one.</summary>
+    /// <summary>
+    /// The first HTTP address Kestrel listens on. Once it listens these are the bound addresses (<c>http://+:8080</c>
+    /// shows as <c>http://[::]:8080</c>), and an any-address host is called on loopback.
+    /// </summary>
     private Uri? OwnAddress()
     {
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses
@@ -61,7 +65,7 @@ public sealed class IngressWarmUp(IServer server, IHostApplicationLifetime lifet
             return null;
         }
 
-        var uri = new UriBuilder(address.Replace("://+", "://localhost").Replace("://*", "://localhost"));
+        var uri = new UriBuilder(address);
         if (uri.Host is "[::]" or "0.0.0.0")
         {
             uri.Host = "localhost";
@@ -93,7 +97,7 @@ public sealed class IngressWarmUp(IServer server, IHostApplicationLifetime lifet
             request.Headers.Authorization = new("Bearer", token);
             if (body is not null)
             {
-                request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+                request.Content = new StringContent(body, Encoding.UTF8, "application/json");
             }
 
             using var response = await client.SendAsync(request, limit.Token);
