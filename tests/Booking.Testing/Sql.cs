@@ -3,15 +3,19 @@ using Npgsql;
 
 namespace Booking.Testing;
 
-/// <summary>One statement against the test database, with the row's id as <c>@id</c>: for reading and setting up rows.</summary>
+/// <summary>One statement against the test database, with the row's id as <c>@id</c> where given: for reading and setting up rows.</summary>
 public static class Sql
 {
-    public static T Scalar<T>(string connectionString, string sql, Guid id)
+    public static T Scalar<T>(string connectionString, string sql, Guid? id = null)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
+        if (id is { } value)
+        {
+            command.Parameters.AddWithValue("id", value);
+        }
+
         return (T)command.ExecuteScalar()!;
     }
 
