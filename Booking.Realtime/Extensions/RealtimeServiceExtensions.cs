@@ -57,19 +57,19 @@ public static class RealtimeServiceExtensions
     }
 
     /// <summary>
-    /// Registers the event consumers on one shared queue, <see cref="QueueName"/>: with N instances each event is
-    /// consumed once, and the backplane fans it out to the clients of every instance. A queue per instance would
+    /// Registers the consumer of the worker's events on one shared queue, <see cref="QueueName"/>: with N instances each
+    /// event is consumed once, and the backplane fans it out to the clients of every instance. A queue per instance would
     /// deliver every event N times over the backplane.
     /// </summary>
     public static void AddRealtimeConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<SeatsChangedConsumer>(RetryBriefly).Endpoint(SharedQueue);
-        bus.AddConsumer<BookingStatusChangedConsumer>(RetryBriefly).Endpoint(SharedQueue);
+        bus.AddConsumer<BookingsChangedConsumer>(RetryBriefly).Endpoint(SharedQueue);
     }
 
     /// <summary>
-    /// Each event costs one send to the backplane, which waits on a Redis round trip, so many run at once: with the
-    /// broker's default prefetch the queue fell behind the worker by seconds during a sale while this service idled.
+    /// Each event costs one send to the backplane, which waits on a Redis round trip, so many messages run at once: with
+    /// the broker's default prefetch the queue fell behind the worker by seconds during a sale while this service idled
+    /// (that was with one event per message; a message now holds a whole commit's events).
     /// Watchers put a showtime's changes back in order by their version.
     /// </summary>
     private static void SharedQueue(IEndpointRegistrationConfigurator endpoint)

@@ -1,3 +1,4 @@
+using Booking.Contracts;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Core.Gate;
@@ -7,13 +8,18 @@ using MassTransit;
 namespace Booking.Worker.Publishing;
 
 /// <summary>
-/// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), its
-/// events are published, and the row is marked published (by <see cref="PublishedMarks"/>, within a moment). A crash
-/// before the mark leaves the row unpublished, and the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a
-/// redelivery publishes it again: at-least-once.
+/// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), the
+/// events of all the changes are published together in one <see cref="BookingsChanged"/>, and the rows are marked
+/// published (by <see cref="PublishedMarks"/>, within a moment). A crash before the mark leaves the rows unpublished,
+/// and the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes them again: at-least-once.
 /// A booking with a callbackUrl also has its <c>BookingStatusChanged</c> sent to the callbacks' queue; the others
 /// cost that queue nothing.
 /// </summary>
+/// <remarks>
+/// One message per commit instead of two per change: in many-sales, publishing no events at all raised the holds
+/// committed per second by a quarter (RabbitMQ and the realtime service spent that CPU), so their count is what
+/// costs, not their size.
+/// </remarks>
 public sealed class OutcomePublisher(
     PublishedMarks marks, ISeatGate gate, ISendEndpointProvider sendEndpoints, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
@@ -30,21 +36,14 @@ public sealed class OutcomePublisher(
         // seat map or an event) must find the gate already open for them.
         await UpdateGateAsync(changed);
         var now = clock.GetUtcNow();
-        var publishes = new List<Task>(changed.Count * 2);
-        var callbacks = changed.Any(b => b.CallbackUrl is not null) ? await sendEndpoints.GetSendEndpoint(CallbackQueue) : null;
-        foreach (var booking in changed)
+        List<BookingStatusChanged> statusChanges = [.. changed.Select(booking => BookingEvents.StatusChanged(booking, now))];
+        List<SeatsChanged> seatChanges = [.. changed.Select(BookingEvents.SeatsChanged).OfType<SeatsChanged>()];
+        var publishes = new List<Task> { publisher.Publish(new BookingsChanged(statusChanges, seatChanges), cancellationToken) };
+        var withCallbacks = statusChanges.Where(change => change.CallbackUrl is not null).ToList();
+        if (withCallbacks.Count > 0)
         {
-            var statusChanged = BookingEvents.StatusChanged(booking, now);
-            publishes.Add(publisher.Publish(statusChanged, cancellationToken));
-            if (BookingEvents.SeatsChanged(booking) is { } seatsChanged)
-            {
-                publishes.Add(publisher.Publish(seatsChanged, cancellationToken));
-            }
-
-            if (booking.CallbackUrl is not null)
-            {
-                publishes.Add(callbacks!.Send(statusChanged, cancellationToken));
-            }
+            var callbacks = await sendEndpoints.GetSendEndpoint(CallbackQueue);
+            publishes.AddRange(withCallbacks.Select(change => callbacks.Send(change, cancellationToken)));
         }
 
         await Task.WhenAll(publishes);

@@ -5,7 +5,8 @@ using MassTransit;
 namespace Booking.Testing;
 
 /// <summary>
-/// Listens to the events the system publishes, on a temporary queue of its own, the way any subscriber would.
+/// Listens to the events the system publishes, on a temporary queue of its own, the way any subscriber would, and
+/// keeps each event of a <see cref="BookingsChanged"/> on its own.
 /// </summary>
 public sealed class EventRecorder : IAsyncDisposable
 {
@@ -15,14 +16,10 @@ public sealed class EventRecorder : IAsyncDisposable
     {
         _handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), DefaultEndpointNameFormatter.Instance, endpoint =>
         {
-            endpoint.Handler<BookingStatusChanged>(context =>
+            endpoint.Handler<BookingsChanged>(context =>
             {
-                StatusChanges.Enqueue(context.Message);
-                return Task.CompletedTask;
-            });
-            endpoint.Handler<SeatsChanged>(context =>
-            {
-                SeatChanges.Enqueue(context.Message);
+                context.Message.Bookings.ToList().ForEach(StatusChanges.Enqueue);
+                context.Message.Seats.ToList().ForEach(SeatChanges.Enqueue);
                 return Task.CompletedTask;
             });
         });

@@ -73,19 +73,19 @@ public sealed class BookingUpdatedTests(RealtimeSystemFixture fixture)
         return await TestTokens.MintAsync(http, subject);
     }
 
-    /// <summary>The bookings whose <see cref="BookingStatusChanged"/> one instance consumed.</summary>
-    private sealed class ConsumedBookings : IConsumeMessageObserver<BookingStatusChanged>
+    /// <summary>The bookings whose status changes one instance consumed.</summary>
+    private sealed class ConsumedBookings : IConsumeMessageObserver<BookingsChanged>
     {
         public ConcurrentBag<Guid> BookingIds { get; } = [];
 
-        public Task PreConsume(ConsumeContext<BookingStatusChanged> context) => Task.CompletedTask;
+        public Task PreConsume(ConsumeContext<BookingsChanged> context) => Task.CompletedTask;
 
-        public Task PostConsume(ConsumeContext<BookingStatusChanged> context)
+        public Task PostConsume(ConsumeContext<BookingsChanged> context)
         {
-            BookingIds.Add(context.Message.BookingId);
+            context.Message.Bookings.ToList().ForEach(change => BookingIds.Add(change.BookingId));
             return Task.CompletedTask;
         }
 
-        public Task ConsumeFault(ConsumeContext<BookingStatusChanged> context, Exception exception) => Task.CompletedTask;
+        public Task ConsumeFault(ConsumeContext<BookingsChanged> context, Exception exception) => Task.CompletedTask;
     }
 }
