@@ -4,14 +4,12 @@ using Booking.Core;
 using Booking.Core.Callbacks;
 using Booking.Core.Data;
 using Booking.Core.Gate;
-using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
 using Booking.Core.Telemetry;
 using Booking.Ingress.Holds;
 using Booking.Ingress.Shedding;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
-using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -51,7 +49,7 @@ public static class HoldsApi
         ClaimsPrincipal user,
         ShowtimeLayouts layouts,
         ISeatGate gate,
-        ISendEndpointProvider sender,
+        HoldSender holdSender,
         PendingBookings pending,
         IOptions<BookingOptions> options,
         TimeProvider clock,
@@ -140,9 +138,8 @@ public static class HoldsApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
-            var endpoint = await sender.GetSendEndpoint(PartitionAddresses.For(partition));
             remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
-            await endpoint.Send(command, timeout.Token);
+            await holdSender.SendAsync(partition, command, timeout.Token);
             await remembered;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

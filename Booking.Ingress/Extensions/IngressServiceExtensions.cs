@@ -32,6 +32,7 @@ public static class IngressServiceExtensions
         builder.Services.AddSingleton<ShowtimeLayouts>();
         builder.Services.AddSingleton<SeatMaps>();
         builder.Services.AddSingleton<PendingBookings>();
+        builder.Services.AddSingleton<HoldSender>();
         if (builder.AddRedisConnection())
         {
             builder.Services.AddStackExchangeRedisCache(_ => { });

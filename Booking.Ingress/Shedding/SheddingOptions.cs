@@ -20,8 +20,10 @@ public sealed class SheddingOptions
     /// <summary>
     /// A partition queue deeper than this refuses new holds with 503 until it drains: at the workers' commit rate a
     /// deeper queue would only mean answers that arrive after the buyer has given up. The depth counts messages not yet
-    /// delivered to a worker; up to <c>Worker:Partitions:PrefetchCount</c> more are in progress. Size it from the
-    /// commit rate your workers reach (BENCHMARKS.md): depth / rate per partition is how long the last buyer waits.
+    /// delivered to a worker; up to <c>Worker:Partitions:PrefetchCount</c> more are in progress. A message carries the
+    /// holds that reached the ingress together (<see cref="Holds.HoldSender"/>): one when the sale is quiet, up to 250
+    /// when it is busy. Size it from the rate your workers reach (BENCHMARKS.md): depth / messages per second per
+    /// partition is how long the last buyer waits.
     /// </summary>
     [Range(1, 10_000_000)]
     public int MaxQueueDepth { get; set; } = 500;

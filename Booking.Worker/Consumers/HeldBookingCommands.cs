@@ -1,3 +1,4 @@
+using Booking.Core.Batching;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
 using Booking.Worker.Publishing;

@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using Booking.Contracts;
+using Booking.Core.Batching;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
 using Booking.Worker.Publishing;
@@ -12,18 +14,43 @@ namespace Booking.Worker.Consumers;
 /// went out, so a crash in between redelivers it, and the redelivery publishes the stored outcome instead of applying
 /// again. A request that cannot be applied at all (a poison message) is isolated so it cannot sink its batch: it ends
 /// <c>rejected</c> with reason <c>processing_failed</c>, and its message fails with a
-/// <see cref="PoisonMessageException"/>, which parks it in the partition's error queue for inspection.
+/// <see cref="PoisonMessageException"/>, which parks it in the partition's error queue for inspection (with the
+/// other holds of its <see cref="RequestSeatHolds"/>, which were applied; sent again, they are found stored).
+/// The ingress sends holds as <see cref="RequestSeatHolds"/>; a lone <see cref="RequestSeatHold"/> (from an ingress
+/// of an earlier version, still in a queue after an upgrade, or sent by hand) is applied the same way.
 /// </summary>
 /// <remarks>
 /// Hundreds of these wait at once on a busy partition, and only the one that runs the batch touches the database, so
 /// the database services are resolved from the message's scope when the batch runs, not for every waiting message.
 /// </remarks>
-public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups, IServiceProvider scope) : IConsumer<RequestSeatHold>
+public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups, IServiceProvider scope)
+    : IConsumer<RequestSeatHold>, IConsumer<RequestSeatHolds>
 {
-    public Task Consume(ConsumeContext<RequestSeatHold> context) =>
+    public Task Consume(ConsumeContext<RequestSeatHold> context) => HoldAsync(context, context.Message);
+
+    /// <summary>
+    /// Each hold of the message joins the group commit as if it had come alone, in the message's order. When some
+    /// fail, a failure that a retry may mend is thrown first, so the message is tried again (the holds it already
+    /// applied are then found stored and published again) rather than parked with holds never applied.
+    /// </summary>
+    public async Task Consume(ConsumeContext<RequestSeatHolds> context)
+    {
+        var holds = context.Message.Holds.Select(hold => HoldAsync(context, hold)).ToList();
+        try
+        {
+            await Task.WhenAll(holds);
+        }
+        catch
+        {
+            var failures = holds.Where(hold => hold.IsFaulted).Select(hold => hold.Exception!.InnerException!);
+            ExceptionDispatchInfo.Throw(failures.OrderBy(failure => failure is PoisonMessageException).First());
+        }
+    }
+
+    private Task HoldAsync(ConsumeContext context, RequestSeatHold hold) =>
         groups.RunAsync(
             context.ReceiveContext.InputAddress.AbsolutePath,
-            context.Message,
+            hold,
             (commands, fail) => ApplyAsync(context, commands, fail),
             context.CancellationToken);
 

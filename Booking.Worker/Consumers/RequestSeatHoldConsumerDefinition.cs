@@ -2,7 +2,7 @@ using MassTransit;
 
 namespace Booking.Worker.Consumers;
 
-/// <summary>Retry of <see cref="RequestSeatHoldConsumer"/>; its batching is <see cref="Holds.GroupCommit{T}"/>.</summary>
+/// <summary>Retry of <see cref="RequestSeatHoldConsumer"/>; its batching is <see cref="Core.Batching.GroupCommit{T}"/>.</summary>
 public sealed class RequestSeatHoldConsumerDefinition : ConsumerDefinition<RequestSeatHoldConsumer>
 {
     protected override void ConfigureConsumer(

@@ -1,4 +1,5 @@
 using Booking.Contracts;
+using Booking.Core.Batching;
 using Booking.Core;
 using Booking.Worker.Callbacks;
 using Booking.Worker.Consumers;

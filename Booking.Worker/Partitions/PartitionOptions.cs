@@ -19,8 +19,9 @@ public sealed class PartitionOptions
     public double WorkerTtlSeconds { get; set; } = 4;
 
     /// <summary>
-    /// Messages fetched ahead per partition, all of them in progress at once: this bounds how many hold requests
-    /// one group commit can take (<see cref="Holds.GroupCommit{T}.MaxBatch"/>).
+    /// Messages fetched ahead per partition, all of them in progress at once. With the group commit's own bound
+    /// (<see cref="Core.Batching.GroupCommit{T}.MaxBatch"/>) this bounds how many requests one transaction can take; a
+    /// message from the ingress may carry many holds (<see cref="Contracts.RequestSeatHolds"/>).
     /// </summary>
     [Range(1, 10000)]
     public int PrefetchCount { get; set; } = 100;

@@ -22,8 +22,14 @@ public sealed class LoadSheddingTests(FaultFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 50));
         var seatIds = Enumerable.Range(1, 50).Select(n => $"A{n}").ToArray();
 
-        // No worker runs, so the queue only grows until the ingress sees it past the bound.
-        var backlog = await SaleDriver.RushAsync(ingress, showtimeId, seatIds[..20], 20, 5, "backlog");
+        // No worker runs, so the queue only grows until the ingress sees it past the bound. The holds go one after
+        // another, each in a message of its own: holds that arrive together share one (HoldSender).
+        var backlog = new List<SaleDriver.Answer>();
+        for (var i = 0; i < 20; i++)
+        {
+            backlog.AddRange(await SaleDriver.RushAsync(ingress, showtimeId, [seatIds[i]], 1, i, $"backlog-{i}"));
+        }
+
         var depths = ingress.Services.GetRequiredService<PartitionQueueDepths>();
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         await BookingSystemFixture.WaitUntilAsync(() => depths.IsOverloaded(partition), TimeSpan.FromSeconds(10));

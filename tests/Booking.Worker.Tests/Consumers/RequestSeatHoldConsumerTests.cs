@@ -86,6 +86,27 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         Assert.Equal(parkedBefore, await errorQueues.CountAsync(partition));
     }
 
+    [Fact]
+    public async Task Should_apply_the_holds_of_one_message_in_their_order_each_to_its_own_outcome()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
+        var bus = system.Ingress.Services.GetRequiredService<IBus>();
+        await using var events = await EventRecorder.StartAsync(bus);
+        RequestSeatHold Hold(params string[] seats) => new(Guid.NewGuid(), showtimeId, "together", seats, null, DateTimeOffset.UtcNow);
+        var (first, overlapping, other) = (Hold("A1", "A2"), Hold("A2", "A3"), Hold("A4"));
+        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
+
+        await endpoint.Send(new RequestSeatHolds([first, overlapping, other]));
+        var outcomes = await events.WaitForStatusChangesAsync(e => e.ShowtimeId == showtimeId, count: 3);
+
+        Assert.Equal(
+            [(first.BookingId, "held", null), (overlapping.BookingId, "rejected", "seats_taken"), (other.BookingId, "held", null)],
+            new[] { first, overlapping, other }.Select(hold => outcomes.Single(e => e.BookingId == hold.BookingId))
+                .Select(e => (e.BookingId, e.Status, e.Reason)));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [first.BookingId, overlapping.BookingId, other.BookingId]);
+    }
+
     private async Task<(BookingRecord Booking, List<(string, SeatStatus, Guid?, long)> Seats, long ShowtimeVersion)> ReadRowsAsync(Guid showtimeId, Guid bookingId)
     {
         await using var scope = system.Worker.Services.CreateAsyncScope();

@@ -1,6 +1,6 @@
-using Booking.Worker.Holds;
+using Booking.Core.Batching;
 
-namespace Booking.Worker.Tests.Consumers;
+namespace Booking.Core.Tests.Batching;
 
 public sealed class GroupCommitTests
 {
