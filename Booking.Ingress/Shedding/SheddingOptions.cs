@@ -32,9 +32,12 @@ public sealed class SheddingOptions
     /// Commands (holds past the gate, confirms, cancels) one ingress may have on their way to the broker at once; the
     /// next one is answered 503 with <c>Retry-After</c> at once. A healthy broker takes a send in about a millisecond,
     /// so the bound is reached only when the broker or database falls behind, and then it keeps the answers fast.
+    /// Holds that wait together for one partition's send go to the broker as one message (<see cref="Holds.HoldSender"/>),
+    /// so the bound counts requests waiting, not broker work; at 128 the many-sales benchmark was refused holds that
+    /// the system had room for (BENCHMARKS.md).
     /// </summary>
     [Range(1, 1_000_000)]
-    public int MaxSendsInProgress { get; set; } = 128;
+    public int MaxSendsInProgress { get; set; } = 512;
 
     /// <summary>How often the queue depths are read from the broker.</summary>
     [Range(50, 60_000)]
