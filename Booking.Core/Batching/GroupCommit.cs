@@ -40,7 +40,18 @@ public sealed class GroupCommit<T>(LaneLocks locks)
         var state = _lanes.GetOrAdd(lane, name => new Lane(locks.For(name)));
         var entry = new Entry(request);
         state.Queue.Enqueue(entry);
-        await state.Lock.WaitAsync(cancellationToken);
+        try
+        {
+            await state.Lock.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Given up while it waited: a batch that has not taken it yet leaves it out (Take), so a caller told
+            // "not done" is not done behind its back. One already in a running batch runs, as a send in flight would.
+            entry.Done.TrySetCanceled(cancellationToken);
+            throw;
+        }
+
         try
         {
             while (!entry.Done.Task.IsCompleted)
@@ -70,7 +81,10 @@ public sealed class GroupCommit<T>(LaneLocks locks)
         var batch = new List<Entry>(Math.Min(queue.Count, MaxBatch));
         while (batch.Count < MaxBatch && queue.TryDequeue(out var entry))
         {
-            batch.Add(entry);
+            if (!entry.Done.Task.IsCompleted)
+            {
+                batch.Add(entry);
+            }
         }
 
         return batch;

@@ -1,6 +1,6 @@
 using Booking.Contracts;
-using Booking.Core.Batching;
 using Booking.Core;
+using Booking.Core.Batching;
 using Booking.Worker.Callbacks;
 using Booking.Worker.Consumers;
 using Booking.Worker.Gate;

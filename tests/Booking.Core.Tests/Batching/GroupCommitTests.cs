@@ -129,6 +129,27 @@ public sealed class GroupCommitTests
         Assert.Equal([[1, 2, 3]], _batches);
     }
 
+    [Fact]
+    public async Task Should_leave_out_a_request_whose_caller_gave_up_while_it_waited()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _groups.RunAsync("lane", 0, async batch =>
+        {
+            await release.Task;
+            await RecordAsync(batch);
+        }, CancellationToken.None);
+        using var giveUp = new CancellationTokenSource();
+        var abandoned = _groups.RunAsync("lane", 1, RecordAsync, giveUp.Token);
+        var kept = _groups.RunAsync("lane", 2, RecordAsync, CancellationToken.None);
+
+        await giveUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        release.SetResult();
+        await Task.WhenAll(first, kept);
+
+        Assert.Equal([[0], [2]], _batches);
+    }
+
     private Task RecordAsync(IReadOnlyList<int> batch)
     {
         lock (_batches)
