@@ -68,7 +68,10 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
             var poison = scope.GetRequiredService<PoisonHolds>();
             for (var i = 0; i < commands.Count; i++)
             {
-                var outcome = await poison.ApplyAloneAsync(commands[i], cancellationToken);
+                // A lone request already failed alone; applied again it would fail the same way.
+                var outcome = commands.Count == 1
+                    ? await poison.RejectAsync(commands[i], ex, cancellationToken)
+                    : await poison.ApplyAloneAsync(commands[i], cancellationToken);
                 changed.AddRange(outcome.Bookings);
                 if (outcome.Poison is { } cause)
                 {

@@ -44,13 +44,22 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, TimeProvid
         }
         catch (Exception ex) when (IsPoison(ex))
         {
-            logger.LogError(ex, "Hold {BookingId} cannot be applied; rejecting it and parking its message in the error queue", command.BookingId);
-            db.ChangeTracker.Clear();
-            return new([await RejectAsync(command, cancellationToken)], ex);
+            return await RejectAsync(command, ex, cancellationToken);
         }
     }
 
-    private async Task<BookingRecord> RejectAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a request that failed alone, by <paramref name="cause"/>, as rejected, without applying it again:
+    /// it would fail the same way.
+    /// </summary>
+    public async Task<AloneOutcome> RejectAsync(RequestSeatHold command, Exception cause, CancellationToken cancellationToken)
+    {
+        logger.LogError(cause, "Hold {BookingId} cannot be applied; rejecting it and parking its message in the error queue", command.BookingId);
+        db.ChangeTracker.Clear();
+        return new([await StoreRejectionAsync(command, cancellationToken)], cause);
+    }
+
+    private async Task<BookingRecord> StoreRejectionAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
         if (await db.Bookings.FindAsync([command.BookingId], cancellationToken) is { } existing)
         {

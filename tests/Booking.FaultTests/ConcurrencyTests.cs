@@ -104,6 +104,24 @@ public sealed class ConcurrencyTests(FaultFixture system)
     }
 
     [Fact]
+    public async Task Should_reject_a_lone_poison_hold_after_one_failed_save()
+    {
+        var poisonHold = new PoisonHold(Guid.NewGuid());
+        await using var worker = system.StartWorker(services: services =>
+            services.ConfigureDbContext<BookingDbContext>(options => options.AddInterceptors(poisonHold)));
+        await using var ingress = system.StartIngress();
+        await worker.WaitForAllPartitionsAsync();
+        await using var target = await ShowtimeOnItsPartitionAsync(ingress, 2);
+
+        await target.Partition.Send(new RequestSeatHold(poisonHold.BookingId, target.ShowtimeId, "buyer", ["A1"], null, DateTimeOffset.UtcNow));
+
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 1, TimeSpan.FromSeconds(30));
+        Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poisonHold.BookingId));
+        // Alone in its batch, it failed alone already; applying it again would fail the same way.
+        Assert.Equal(1, poisonHold.FailedSaves);
+    }
+
+    [Fact]
     public async Task Should_park_a_poison_confirm_in_the_error_queue_and_confirm_the_others_of_its_batch()
     {
         const int Seats = 21;
@@ -225,6 +243,30 @@ public sealed class ConcurrencyTests(FaultFixture system)
         public async Task<uint> ParkedAsync() => await ErrorQueues.CountAsync(PartitionNumber) - ParkedBefore;
 
         public ValueTask DisposeAsync() => ErrorQueues.DisposeAsync();
+    }
+
+    /// <summary>Fails every save that would hold one booking, with a check-constraint violation, and counts them.</summary>
+    private sealed class PoisonHold(Guid bookingId) : SaveChangesInterceptor
+    {
+        private int _failedSaves;
+
+        public Guid BookingId => bookingId;
+
+        public int FailedSaves => Volatile.Read(ref _failedSaves);
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<BookingRecord>().Any(e =>
+                    e.State == EntityState.Added && e.Entity.Id == bookingId && e.Entity.Status == BookingStatus.Held))
+            {
+                Interlocked.Increment(ref _failedSaves);
+                throw new DbUpdateException(
+                    "Injected fault", new PostgresException("injected poison hold", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
+            }
+
+            return ValueTask.FromResult(result);
+        }
     }
 
     /// <summary>
