@@ -31,7 +31,8 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
     /// <summary>
     /// Each hold of the message joins the group commit as if it had come alone, in the message's order. When some
     /// fail, a failure that a retry may mend is thrown first, so the message is tried again (the holds it already
-    /// applied are then found stored and published again) rather than parked with holds never applied.
+    /// applied are then found stored and published again) rather than parked with holds never applied. Otherwise what
+    /// the holds threw goes on as it is: a poison message, or the cancellation of a consume cut short by a shutdown.
     /// </summary>
     public async Task Consume(ConsumeContext<RequestSeatHolds> context)
     {
@@ -42,8 +43,13 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
         }
         catch
         {
-            var failures = holds.Where(hold => hold.IsFaulted).Select(hold => hold.Exception!.InnerException!);
-            ExceptionDispatchInfo.Throw(failures.OrderBy(failure => failure is PoisonMessageException).First());
+            if (holds.Where(hold => hold.IsFaulted).Select(hold => hold.Exception!.InnerException!)
+                    .FirstOrDefault(failure => failure is not PoisonMessageException) is { } mendable)
+            {
+                ExceptionDispatchInfo.Throw(mendable);
+            }
+
+            throw;
         }
     }
 
