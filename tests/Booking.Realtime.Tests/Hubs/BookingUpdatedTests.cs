@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Booking.Contracts;
 using Booking.Testing;
 using MassTransit;
@@ -18,7 +17,7 @@ public sealed class BookingUpdatedTests(RealtimeSystemFixture fixture)
         var instance2 = fixture.Realtime;
         // Instance 1 consumes nothing from now on: whatever its clients get came through the Redis backplane.
         await instance1.Services.GetRequiredService<IBusControl>().StopAsync();
-        var consumedBy2 = new ConsumedBookings();
+        var consumedBy2 = new ConsumedMessages<BookingsChanged>();
         using var observer = instance2.Services.GetRequiredService<IBus>().ConnectConsumeMessageObserver(consumedBy2);
         var customer = $"alice-{Guid.NewGuid():N}";
         using var http = await System.ClientAsync(customer);
@@ -31,7 +30,8 @@ public sealed class BookingUpdatedTests(RealtimeSystemFixture fixture)
 
         // The observer hears of the consume only after the consumer's backplane publish returned, which may be after
         // the client already got the message through the backplane.
-        await BookingSystemFixture.WaitUntilAsync(() => consumedBy2.BookingIds.Contains(bookingId), TimeSpan.FromSeconds(10));
+        await BookingSystemFixture.WaitUntilAsync(
+            () => consumedBy2.Messages.Any(message => message.Bookings.Any(change => change.BookingId == bookingId)), TimeSpan.FromSeconds(10));
         Assert.Equal(customer, update.GetProperty("customerId").GetString());
         Assert.Equal(showtimeId, update.GetProperty("showtimeId").GetGuid());
         Assert.Equal(["A1", "A2"], update.GetProperty("seats").EnumerateArray().Select(s => s.GetString()));
@@ -71,21 +71,5 @@ public sealed class BookingUpdatedTests(RealtimeSystemFixture fixture)
     {
         using var http = System.Ingress.CreateClient();
         return await TestTokens.MintAsync(http, subject);
-    }
-
-    /// <summary>The bookings whose status changes one instance consumed.</summary>
-    private sealed class ConsumedBookings : IConsumeMessageObserver<BookingsChanged>
-    {
-        public ConcurrentBag<Guid> BookingIds { get; } = [];
-
-        public Task PreConsume(ConsumeContext<BookingsChanged> context) => Task.CompletedTask;
-
-        public Task PostConsume(ConsumeContext<BookingsChanged> context)
-        {
-            context.Message.Bookings.ToList().ForEach(change => BookingIds.Add(change.BookingId));
-            return Task.CompletedTask;
-        }
-
-        public Task ConsumeFault(ConsumeContext<BookingsChanged> context, Exception exception) => Task.CompletedTask;
     }
 }
