@@ -245,46 +245,49 @@ public sealed class ConcurrencyTests(FaultFixture system)
         public ValueTask DisposeAsync() => ErrorQueues.DisposeAsync();
     }
 
-    /// <summary>Fails every save that would hold one booking, with a check-constraint violation, and counts them.</summary>
-    private sealed class PoisonHold(Guid bookingId) : SaveChangesInterceptor
+    /// <summary>
+    /// Fails saves with a check-constraint violation (SQL state 23514), the kind of failure that lies in a request's
+    /// content, not in the database being away, and counts them.
+    /// </summary>
+    private abstract class PoisonSaves : SaveChangesInterceptor
     {
         private int _failedSaves;
 
-        public Guid BookingId => bookingId;
-
+        /// <summary>How many saves failed here.</summary>
         public int FailedSaves => Volatile.Read(ref _failedSaves);
 
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        protected DbUpdateException Fail(string what)
         {
-            if (eventData.Context!.ChangeTracker.Entries<BookingRecord>().Any(e =>
-                    e.State == EntityState.Added && e.Entity.Id == bookingId && e.Entity.Status == BookingStatus.Held))
-            {
-                Interlocked.Increment(ref _failedSaves);
-                throw new DbUpdateException(
-                    "Injected fault", new PostgresException("injected poison hold", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
-            }
-
-            return ValueTask.FromResult(result);
+            Interlocked.Increment(ref _failedSaves);
+            return new DbUpdateException(
+                "Injected fault", new PostgresException($"injected poison {what}", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
         }
     }
 
+    /// <summary>Fails every save that would hold one booking.</summary>
+    private sealed class PoisonHold(Guid bookingId) : PoisonSaves
+    {
+        public Guid BookingId => bookingId;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            eventData.Context!.ChangeTracker.Entries<BookingRecord>().Any(e =>
+                e.State == EntityState.Added && e.Entity.Id == bookingId && e.Entity.Status == BookingStatus.Held)
+                ? throw Fail("hold")
+                : ValueTask.FromResult(result);
+    }
+
     /// <summary>
-    /// Fails every save that would confirm one booking, with a check-constraint violation (SQL state 23514): the kind
-    /// of failure that lies in a request's content, not in the database being away. The first save of other confirms
-    /// is held back half a second, so the confirms behind it, the poison among them, queue up into one batch.
+    /// Fails every save that would confirm one booking. The first save of other confirms is held back half a second,
+    /// so the confirms behind it, the poison among them, queue up into one batch.
     /// </summary>
-    private sealed class PoisonConfirm(Guid bookingId) : SaveChangesInterceptor
+    private sealed class PoisonConfirm(Guid bookingId) : PoisonSaves
     {
         private int _largestFailedBatch;
-        private int _failedSaves;
         private int _heldBack;
 
         /// <summary>The most bookings changed by one save that failed here.</summary>
         public int LargestFailedBatch => Volatile.Read(ref _largestFailedBatch);
-
-        /// <summary>How many saves failed here.</summary>
-        public int FailedSaves => Volatile.Read(ref _failedSaves);
 
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
             DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
@@ -300,9 +303,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
                     Interlocked.CompareExchange(ref _largestFailedBatch, confirmed.Count, largest);
                 }
 
-                Interlocked.Increment(ref _failedSaves);
-                throw new DbUpdateException(
-                    "Injected fault", new PostgresException("injected poison confirm", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
+                throw Fail("confirm");
             }
 
             if (confirmed.Count > 0 && Interlocked.Exchange(ref _heldBack, 1) == 0)
