@@ -22,11 +22,7 @@ public sealed class GroupCommitTests
     public async Task Should_put_every_request_that_arrived_during_a_batch_into_the_next_one_in_arrival_order()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _groups.RunAsync("lane", 0, async batch =>
-        {
-            await release.Task;
-            await RecordAsync(batch);
-        }, CancellationToken.None);
+        var first = RecordOnceReleasedAsync("lane", 0, release.Task);
         var waiting = Enumerable.Range(1, 20).Select(i => _groups.RunAsync("lane", i, RecordAsync, CancellationToken.None)).ToList();
         Assert.All(waiting, task => Assert.False(task.IsCompleted));
 
@@ -59,11 +55,7 @@ public sealed class GroupCommitTests
     public async Task Should_not_make_one_lane_wait_for_another()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var blocked = _groups.RunAsync("busy", 0, async batch =>
-        {
-            await release.Task;
-            await RecordAsync(batch);
-        }, CancellationToken.None);
+        var blocked = RecordOnceReleasedAsync("busy", 0, release.Task);
 
         await _groups.RunAsync("quiet", 1, RecordAsync, CancellationToken.None);
 
@@ -77,11 +69,7 @@ public sealed class GroupCommitTests
     public async Task Should_take_at_most_the_batch_limit_at_once()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _groups.RunAsync("lane", -1, async batch =>
-        {
-            await release.Task;
-            await RecordAsync(batch);
-        }, CancellationToken.None);
+        var first = RecordOnceReleasedAsync("lane", -1, release.Task);
         var count = GroupCommit<int>.MaxBatch + 10;
         var waiting = Enumerable.Range(0, count).Select(i => _groups.RunAsync("lane", i, RecordAsync, CancellationToken.None)).ToList();
 
@@ -133,11 +121,7 @@ public sealed class GroupCommitTests
     public async Task Should_leave_out_a_request_whose_caller_gave_up_while_it_waited()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _groups.RunAsync("lane", 0, async batch =>
-        {
-            await release.Task;
-            await RecordAsync(batch);
-        }, CancellationToken.None);
+        var first = RecordOnceReleasedAsync("lane", 0, release.Task);
         using var giveUp = new CancellationTokenSource();
         var abandoned = _groups.RunAsync("lane", 1, RecordAsync, giveUp.Token);
         var kept = _groups.RunAsync("lane", 2, RecordAsync, CancellationToken.None);
@@ -149,6 +133,17 @@ public sealed class GroupCommitTests
 
         Assert.Equal([[0], [2]], _batches);
     }
+
+    /// <summary>
+    /// A batch of <paramref name="request"/> that records itself once <paramref name="release"/> completes, and keeps
+    /// its lane busy until then.
+    /// </summary>
+    private Task RecordOnceReleasedAsync(string lane, int request, Task release) =>
+        _groups.RunAsync(lane, request, async batch =>
+        {
+            await release;
+            await RecordAsync(batch);
+        }, CancellationToken.None);
 
     private Task RecordAsync(IReadOnlyList<int> batch)
     {
