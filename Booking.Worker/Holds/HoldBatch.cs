@@ -87,7 +87,7 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
             BookingTransitions.Hold(booking, showtime, requested!, now);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesSetBasedAsync(cancellationToken);
         Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());
         return changed;
     }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Text.Json;
 using Booking.Contracts;
 using Booking.Core.Data;
 using Booking.Core.Messaging;
@@ -12,6 +14,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Booking.FaultTests;
 
@@ -118,7 +121,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 1, TimeSpan.FromSeconds(30));
         Assert.Equal(("Rejected", "processing_failed"), await StatusAsync(poisonHold.BookingId));
         // Alone in its batch, it failed alone already; applying it again would fail the same way.
-        Assert.Equal(1, poisonHold.FailedSaves);
+        Assert.Equal(1, poisonHold.Faults.Count);
     }
 
     [Fact]
@@ -181,7 +184,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
         Assert.Equal(["System.NullReferenceException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
         // A save that failed on the request's content is not tried again: it would fail the same way.
-        Assert.Equal(1, poisonConfirm.FailedSaves);
+        Assert.Equal(1, poisonConfirm.Faults.Count);
 
         await target.Partition.Send(new RequestSeatHold(Guid.NewGuid(), showtimeId, "buyer", ["A2"], null, DateTimeOffset.UtcNow));
 
@@ -246,45 +249,58 @@ public sealed class ConcurrencyTests(FaultFixture system)
     }
 
     /// <summary>
-    /// Fails saves with a check-constraint violation (SQL state 23514), the kind of failure that lies in a request's
-    /// content, not in the database being away, and counts them.
+    /// Makes and counts injected faults: check-constraint violations (SQL state 23514), the kind of failure that lies
+    /// in a request's content, not in the database being away.
     /// </summary>
-    private abstract class PoisonSaves : SaveChangesInterceptor
+    private sealed class InjectedFaults
     {
-        private int _failedSaves;
+        private int _count;
 
-        /// <summary>How many saves failed here.</summary>
-        public int FailedSaves => Volatile.Read(ref _failedSaves);
+        /// <summary>How many faults were injected.</summary>
+        public int Count => Volatile.Read(ref _count);
 
-        protected DbUpdateException Fail(string what)
+        public PostgresException Next(string what)
         {
-            Interlocked.Increment(ref _failedSaves);
-            return new DbUpdateException(
-                "Injected fault", new PostgresException($"injected poison {what}", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation));
+            Interlocked.Increment(ref _count);
+            return new PostgresException($"injected poison {what}", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation);
         }
     }
 
-    /// <summary>Fails every save that would hold one booking.</summary>
-    private sealed class PoisonHold(Guid bookingId) : PoisonSaves
+    /// <summary>
+    /// Fails every command that would store one booking as held. The worker saves a hold batch set-based, with the
+    /// rows it inserts sent as one JSON parameter, so that is where the booking shows.
+    /// </summary>
+    private sealed class PoisonHold(Guid bookingId) : DbCommandInterceptor
     {
         public Guid BookingId => bookingId;
 
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            eventData.Context!.ChangeTracker.Entries<BookingRecord>().Any(e =>
-                e.State == EntityState.Added && e.Entity.Id == bookingId && e.Entity.Status == BookingStatus.Held)
-                ? throw Fail("hold")
+        public InjectedFaults Faults { get; } = new();
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            command.Parameters.OfType<NpgsqlParameter>().Any(p => p is { NpgsqlDbType: NpgsqlDbType.Jsonb, Value: string rows } && HoldsBooking(rows))
+                ? throw Faults.Next("hold")
                 : ValueTask.FromResult(result);
+
+        private bool HoldsBooking(string rows)
+        {
+            using var json = JsonDocument.Parse(rows);
+            return json.RootElement.EnumerateArray().Any(row =>
+                row.TryGetProperty("id", out var id) && id.GetString() == bookingId.ToString() &&
+                row.TryGetProperty("status", out var status) && status.GetString() == nameof(BookingStatus.Held));
+        }
     }
 
     /// <summary>
     /// Fails every save that would confirm one booking. The first save of other confirms is held back half a second,
     /// so the confirms behind it, the poison among them, queue up into one batch.
     /// </summary>
-    private sealed class PoisonConfirm(Guid bookingId) : PoisonSaves
+    private sealed class PoisonConfirm(Guid bookingId) : SaveChangesInterceptor
     {
         private int _largestFailedBatch;
         private int _heldBack;
+
+        public InjectedFaults Faults { get; } = new();
 
         /// <summary>The most bookings changed by one save that failed here.</summary>
         public int LargestFailedBatch => Volatile.Read(ref _largestFailedBatch);
@@ -303,7 +319,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
                     Interlocked.CompareExchange(ref _largestFailedBatch, confirmed.Count, largest);
                 }
 
-                throw Fail("confirm");
+                throw new DbUpdateException("Injected fault", Faults.Next("confirm"));
             }
 
             if (confirmed.Count > 0 && Interlocked.Exchange(ref _heldBack, 1) == 0)
