@@ -47,7 +47,7 @@ public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProv
             touched.Add(booking);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesSetBasedAsync(cancellationToken);
         return touched;
     }
 }

@@ -9,7 +9,6 @@ using Booking.Testing;
 using Booking.Worker.Consumers;
 using Booking.Worker.Partitions;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Testing;
@@ -267,9 +266,27 @@ public sealed class ConcurrencyTests(FaultFixture system)
     }
 
     /// <summary>
-    /// Fails every command that would store one booking as held. The worker saves a hold batch set-based, with the
-    /// rows it inserts sent as one JSON parameter, so that is where the booking shows.
+    /// The bookings, by id and status, that a command would write. The worker saves its batches set-based, with each
+    /// table's rows sent as one JSON parameter, so that is where a booking shows.
     /// </summary>
+    private static List<(Guid Id, string? Status)> BookingsWrittenBy(DbCommand command)
+    {
+        var bookings = new List<(Guid, string?)>();
+        foreach (var parameter in command.Parameters.OfType<NpgsqlParameter>())
+        {
+            if (parameter is { NpgsqlDbType: NpgsqlDbType.Jsonb, Value: string rows })
+            {
+                using var json = JsonDocument.Parse(rows);
+                bookings.AddRange(json.RootElement.EnumerateArray()
+                    .Where(row => row.TryGetProperty("customer_id", out _))
+                    .Select(row => (row.GetProperty("id").GetGuid(), row.GetProperty("status").GetString())));
+            }
+        }
+
+        return bookings;
+    }
+
+    /// <summary>Fails every command that would store one booking as held.</summary>
     private sealed class PoisonHold(Guid bookingId) : DbCommandInterceptor
     {
         public Guid BookingId => bookingId;
@@ -278,40 +295,29 @@ public sealed class ConcurrencyTests(FaultFixture system)
 
         public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
             DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            command.Parameters.OfType<NpgsqlParameter>().Any(p => p is { NpgsqlDbType: NpgsqlDbType.Jsonb, Value: string rows } && HoldsBooking(rows))
+            BookingsWrittenBy(command).Contains((bookingId, nameof(BookingStatus.Held)))
                 ? throw Faults.Next("hold")
                 : ValueTask.FromResult(result);
-
-        private bool HoldsBooking(string rows)
-        {
-            using var json = JsonDocument.Parse(rows);
-            return json.RootElement.EnumerateArray().Any(row =>
-                row.TryGetProperty("id", out var id) && id.GetString() == bookingId.ToString() &&
-                row.TryGetProperty("status", out var status) && status.GetString() == nameof(BookingStatus.Held));
-        }
     }
 
     /// <summary>
-    /// Fails every save that would confirm one booking. The first save of other confirms is held back half a second,
-    /// so the confirms behind it, the poison among them, queue up into one batch.
+    /// Fails every command that would confirm one booking. The first command that confirms others is held back half a
+    /// second, so the confirms behind it, the poison among them, queue up into one batch.
     /// </summary>
-    private sealed class PoisonConfirm(Guid bookingId) : SaveChangesInterceptor
+    private sealed class PoisonConfirm(Guid bookingId) : DbCommandInterceptor
     {
         private int _largestFailedBatch;
         private int _heldBack;
 
         public InjectedFaults Faults { get; } = new();
 
-        /// <summary>The most bookings changed by one save that failed here.</summary>
+        /// <summary>The most bookings confirmed by one command that failed here.</summary>
         public int LargestFailedBatch => Volatile.Read(ref _largestFailedBatch);
 
-        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
         {
-            var confirmed = eventData.Context!.ChangeTracker.Entries<BookingRecord>()
-                .Where(e => e.State == EntityState.Modified && e.Entity.Status == BookingStatus.Confirmed)
-                .Select(e => e.Entity.Id)
-                .ToList();
+            var confirmed = BookingsWrittenBy(command).Where(b => b.Status == nameof(BookingStatus.Confirmed)).Select(b => b.Id).ToList();
             if (confirmed.Contains(bookingId))
             {
                 for (var largest = LargestFailedBatch; confirmed.Count > largest; largest = LargestFailedBatch)
@@ -319,7 +325,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
                     Interlocked.CompareExchange(ref _largestFailedBatch, confirmed.Count, largest);
                 }
 
-                throw new DbUpdateException("Injected fault", Faults.Next("confirm"));
+                throw Faults.Next("confirm");
             }
 
             if (confirmed.Count > 0 && Interlocked.Exchange(ref _heldBack, 1) == 0)
