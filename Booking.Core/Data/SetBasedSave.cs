@@ -45,7 +45,7 @@ public static class SetBasedSave
             return await db.SaveChangesAsync(cancellationToken);
         }
 
-        db.ChangeTracker.DetectChanges();
+        // Entries() detects the changes first.
         var entries = db.ChangeTracker.Entries().Where(e => e.State != EntityState.Unchanged).ToList();
         if (entries.Any(e => e.State is not (EntityState.Added or EntityState.Modified)))
         {
