@@ -7,8 +7,5 @@ namespace Booking.Core.Data;
 internal sealed class BookingDbContextDesignTimeFactory : IDesignTimeDbContextFactory<BookingDbContext>
 {
     public BookingDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<BookingDbContext>()
-            .UseNpgsql("Host=127.0.0.1;Database=booking", o => o.MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention()
-            .Options);
+        new(new DbContextOptionsBuilder<BookingDbContext>().UseBookingPostgres("Host=127.0.0.1;Database=booking").Options);
 }

@@ -35,14 +35,12 @@ public static class DataExtensions
         {
             if (!string.IsNullOrWhiteSpace(postgres))
             {
-                options.UseNpgsql(WithAutoPrepare(postgres), o => o.MigrationsHistoryTable("__ef_migrations_history"));
+                options.UseBookingPostgres(postgres);
             }
             else
             {
-                options.UseSqlite(sqlite);
+                options.UseSqlite(sqlite).UseSnakeCaseNamingConvention();
             }
-
-            options.UseSnakeCaseNamingConvention();
         });
 
         builder.Services.AddHealthChecks().AddDbContextCheck<BookingDbContext>("database");
@@ -52,6 +50,19 @@ public static class DataExtensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// The booking database on PostgreSQL as the services use it: statements prepared (<see cref="WithAutoPrepare"/>),
+    /// snake_case names, and the migrations' history table. The design-time factory and tests use it too, so a context
+    /// made outside a service maps and migrates the same way.
+    /// </summary>
+    public static TBuilder UseBookingPostgres<TBuilder>(this TBuilder options, string connectionString)
+        where TBuilder : DbContextOptionsBuilder
+    {
+        options.UseNpgsql(WithAutoPrepare(connectionString), o => o.MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention();
+        return options;
     }
 
     /// <summary>

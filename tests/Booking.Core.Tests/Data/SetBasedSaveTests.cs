@@ -104,5 +104,5 @@ public sealed class SetBasedSaveTests : IAsyncLifetime
     };
 
     private BookingDbContext Context() =>
-        new(new DbContextOptionsBuilder<BookingDbContext>().UseNpgsql(_database).UseSnakeCaseNamingConvention().Options);
+        new(new DbContextOptionsBuilder<BookingDbContext>().UseBookingPostgres(_database).Options);
 }

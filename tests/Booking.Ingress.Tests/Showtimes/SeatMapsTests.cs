@@ -102,8 +102,7 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
     /// <summary>Contexts on the test database outside the ingress, with <paramref name="interceptor"/> watching them.</summary>
     private DbContextOptions<BookingDbContext> OptionsWith(IInterceptor interceptor) =>
         new DbContextOptionsBuilder<BookingDbContext>()
-            .UseNpgsql(system.Postgres)
-            .UseSnakeCaseNamingConvention()
+            .UseBookingPostgres(system.Postgres)
             .AddInterceptors(interceptor)
             .Options;
 
