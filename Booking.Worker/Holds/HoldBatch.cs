@@ -41,17 +41,9 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         }
 
         var showtimeIds = pending.Select(c => c.ShowtimeId).Distinct().ToList();
-        var seatIds = pending.SelectMany(c => c.SeatIds).Distinct().ToList();
         var showtimes = await db.Showtimes.Where(s => showtimeIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-        // One query for all the batch's showtimes also returns seats that one showtime's buyers asked for in another
-        // showtime (about ten times the rows needed in a batch over ten showtimes); those are dropped before they are
-        // tracked, because tracking costs far more than reading.
         var wanted = pending.SelectMany(c => c.SeatIds.Select(seatId => (c.ShowtimeId, seatId))).ToHashSet();
-        var seats = (await db.Seats.AsNoTracking()
-                .Where(s => showtimeIds.Contains(s.ShowtimeId) && seatIds.Contains(s.SeatId))
-                .ToListAsync(cancellationToken))
-            .Where(s => wanted.Contains((s.ShowtimeId, s.SeatId)))
-            .ToDictionary(s => (s.ShowtimeId, s.SeatId));
+        var seats = (await db.FindSeatsAsync(wanted, cancellationToken)).ToDictionary(s => (s.ShowtimeId, s.SeatId));
         db.Seats.AttachRange(seats.Values);
         var lapsed = await LoadLapsedHoldsAsync(seats.Values, now, cancellationToken);
 

@@ -181,7 +181,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 2, TimeSpan.FromSeconds(30));
         // Each parked message names its own cause for the operator.
         var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
-        Assert.Equal(["System.NullReferenceException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
+        Assert.Equal(["System.ArgumentNullException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
         // A save that failed on the request's content is not tried again: it would fail the same way.
         Assert.Equal(1, poisonConfirm.Faults.Count);
 
