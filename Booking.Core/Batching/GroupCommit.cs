@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Booking.Core.Batching;
 
 /// <summary>
-/// Group commit per lane (in the worker a partition queue, in the ingress a partition's sends): requests that arrive
+/// Group commit per lane (in the worker a few partition queues, in the ingress a partition's sends): requests that arrive
 /// while a lane's batch runs (a transaction, or a send to the broker) wait, and the next batch takes all of them, up
 /// to <see cref="MaxBatch"/>. A lone request runs at once, so a quiet system answers in one batch's time, and a busy
 /// one runs many requests per batch instead of queueing them one by one. The batch runs on the caller that wins the

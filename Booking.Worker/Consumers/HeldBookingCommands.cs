@@ -1,6 +1,7 @@
 using Booking.Core.Batching;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
+using Booking.Worker.Partitions;
 using Booking.Worker.Publishing;
 using MassTransit;
 
@@ -15,11 +16,11 @@ namespace Booking.Worker.Consumers;
 /// once (<see cref="PoisonMessageException"/>); any other failure (the database is away) fails the batch's messages,
 /// which are retried.
 /// </summary>
-public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, IServiceProvider scope, ILogger<HeldBookingCommands> logger)
+public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, CommitLanes lanes, IServiceProvider scope, ILogger<HeldBookingCommands> logger)
 {
     public Task RunAsync(ConsumeContext context, HeldBookingChange change) =>
         groups.RunAsync(
-            context.ReceiveContext.InputAddress.AbsolutePath,
+            lanes.For(context.ReceiveContext.InputAddress),
             change,
             (changes, fail) => ApplyAsync(context, changes, fail),
             context.CancellationToken);

@@ -3,16 +3,18 @@ using Booking.Contracts;
 using Booking.Core.Batching;
 using Booking.Core.Data;
 using Booking.Worker.Holds;
+using Booking.Worker.Partitions;
 using Booking.Worker.Publishing;
 using MassTransit;
 
 namespace Booking.Worker.Consumers;
 
 /// <summary>
-/// Applies the hold requests of a partition by group commit (<see cref="GroupCommit{T}"/>): one transaction per
-/// batch, each request to its own outcome, then the events. A message is acknowledged only after its batch's events
-/// went out, so a crash in between redelivers it, and the redelivery publishes the stored outcome instead of applying
-/// again. A request that cannot be applied at all (a poison message) is isolated so it cannot sink its batch: it ends
+/// Applies the hold requests of its partitions by group commit (<see cref="GroupCommit{T}"/>, in the partition's
+/// lane of <see cref="CommitLanes"/>): one transaction per batch, each request to its own outcome, then the events.
+/// A message is acknowledged only after its batch's events went out, so a crash in between redelivers it, and the
+/// redelivery publishes the stored outcome instead of applying again. A request that cannot be applied at all (a
+/// poison message) is isolated so it cannot sink its batch: it ends
 /// <c>rejected</c> with reason <c>processing_failed</c>, and its message fails with a
 /// <see cref="PoisonMessageException"/>, which parks it in the partition's error queue for inspection (with the
 /// other holds of its <see cref="RequestSeatHolds"/>, which were applied; sent again, they are found stored).
@@ -23,7 +25,7 @@ namespace Booking.Worker.Consumers;
 /// Hundreds of these wait at once on a busy partition, and only the one that runs the batch touches the database, so
 /// the database services are resolved from the message's scope when the batch runs, not for every waiting message.
 /// </remarks>
-public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups, IServiceProvider scope)
+public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups, CommitLanes lanes, IServiceProvider scope)
     : IConsumer<RequestSeatHold>, IConsumer<RequestSeatHolds>
 {
     public Task Consume(ConsumeContext<RequestSeatHold> context) => HoldAsync(context, context.Message);
@@ -55,7 +57,7 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
 
     private Task HoldAsync(ConsumeContext context, RequestSeatHold hold) =>
         groups.RunAsync(
-            context.ReceiveContext.InputAddress.AbsolutePath,
+            lanes.For(context.ReceiveContext.InputAddress),
             hold,
             (commands, fail) => ApplyAsync(context, commands, fail),
             context.CancellationToken);

@@ -27,6 +27,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddOptions<GateGuardOptions>().BindConfiguration(GateGuardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddSingleton<LaneLocks>();
+        builder.Services.AddSingleton<CommitLanes>();
         builder.Services.AddSingleton<GroupCommit<RequestSeatHold>>();
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();

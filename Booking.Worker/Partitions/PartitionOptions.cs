@@ -25,4 +25,13 @@ public sealed class PartitionOptions
     /// </summary>
     [Range(1, 10000)]
     public int PrefetchCount { get; set; } = 100;
+
+    /// <summary>
+    /// How many transactions this worker runs at once: its partitions share this many group-commit lanes
+    /// (<see cref="Partitions.CommitLanes"/>). Fewer lanes make bigger batches, so fewer commits and messages per
+    /// hold; more let one batch be prepared while others commit. With 1 or 2 lanes the worker fell behind the ingress
+    /// in many-sales on a 2-core machine, with 4 it kept up (BENCHMARKS.md).
+    /// </summary>
+    [Range(1, 64)]
+    public int CommitLanes { get; set; } = 4;
 }
