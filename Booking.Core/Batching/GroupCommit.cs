@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace Booking.Core.Batching;
 
 /// <summary>
-/// Group commit per lane (in the worker a few partition queues, in the ingress a partition's sends): requests that arrive
-/// while a lane's batch runs (a transaction, or a send to the broker) wait, and the next batch takes all of them, up
-/// to <see cref="MaxBatch"/>. A lone request runs at once, so a quiet system answers in one batch's time, and a busy
-/// one runs many requests per batch instead of queueing them one by one. The batch runs on the caller that wins the
-/// lane's lock, in that caller's scope; every caller gets its own request's result (or the batch's exception) and
-/// only then returns, so a message is acknowledged, or a request answered, only after its batch ran. Requests enter
-/// a batch in the order they arrived. The lane's lock comes from <see cref="LaneLocks"/>, so group commits of
-/// different requests that share the locks never run on one lane at the same time either.
+/// Group commit per lane (in the worker a few partition queues, in the ingress a partition's sends): requests that
+/// arrive while a lane's batch runs (a transaction, or a send to the broker) wait, and the next batch takes all of
+/// them, up to <see cref="MaxBatch"/>. A lone request runs at once, so a quiet system answers in one batch's time,
+/// and a busy one runs many requests per batch instead of queueing them one by one. The batch runs on the caller
+/// that wins the lane's lock, in that caller's scope; every caller gets its own request's result (or the batch's
+/// exception) and only then returns, so a message is acknowledged, or a request answered, only after its batch ran.
+/// Requests enter a batch in the order they arrived. The lane's lock comes from <see cref="LaneLocks"/>, so group
+/// commits of different requests that share the locks never run on one lane at the same time either.
 /// </summary>
 /// <remarks>
 /// MassTransit's own batch consumer fixes each batch when its time limit passes, not when the consumer is free, so
