@@ -8,10 +8,8 @@ using Booking.Ingress.Shedding;
 using Booking.SeatMap;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
-using Microsoft.Extensions.Caching.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
-using StackExchange.Redis;
 
 namespace Booking.Ingress.Extensions;
 
@@ -33,17 +31,6 @@ public static class IngressServiceExtensions
         builder.Services.AddSingleton<SeatMaps>();
         builder.Services.AddSingleton<PendingBookings>();
         builder.Services.AddSingleton<HoldSender>();
-        if (builder.AddRedisConnection())
-        {
-            builder.Services.AddStackExchangeRedisCache(_ => { });
-            builder.Services.AddOptions<RedisCacheOptions>().Configure<IConnectionMultiplexer>(
-                (cache, redis) => cache.ConnectionMultiplexerFactory = () => Task.FromResult(redis));
-        }
-        else
-        {
-            builder.Services.AddDistributedMemoryCache();
-        }
-
         builder.AddShedding();
         builder.Services.AddSingleton<IngressWarmUp>();
         builder.Services.AddHostedService(services => services.GetRequiredService<IngressWarmUp>());
