@@ -32,4 +32,20 @@ public sealed class RateLimitTests(BookingSystemFixture system)
             Assert.Equal(429, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32());
         }
     }
+
+    [Fact]
+    public async Task Should_let_a_limited_customer_in_again_once_tokens_are_replenished()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var greedy = await system.ClientAsync($"greedy-{Guid.NewGuid():N}");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 60));
+        var burst = await Task.WhenAll(Enumerable.Range(1, 40).Select(n => greedy.HoldAsync(showtimeId, $"A{n}")));
+        Assert.Contains(burst, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+
+        // Tokens come back every second (10 of them), without a request to trigger it.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+
+        var later = await Task.WhenAll(Enumerable.Range(51, 5).Select(n => greedy.HoldAsync(showtimeId, $"A{n}")));
+        Assert.All(later, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+    }
 }
