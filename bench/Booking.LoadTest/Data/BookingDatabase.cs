@@ -131,13 +131,24 @@ public sealed class BookingDatabase(string connectionString)
 
     /// <summary>
     /// The invariants over the showtimes (<see cref="InvariantChecks"/>, the same checks the tests assert): the
-    /// violations, at most 20 examples of each kind, and how many accepted requests have a stored row.
+    /// violations, at most 20 examples of each kind, and how many accepted requests have a stored row. The load sends
+    /// only well-formed requests, so a booking rejected as <c>processing_failed</c> (a request the worker could not
+    /// apply) counts as a violation here too; the tests, which send poison requests on purpose, do not count it.
     /// </summary>
     public async Task<InvariantReport> CheckInvariantsAsync(
         IReadOnlyCollection<Guid> showtimeIds, IReadOnlyCollection<Guid> accepted, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await InvariantChecks.FindAsync(connection, showtimeIds, accepted, cancellationToken);
+        var report = await InvariantChecks.FindAsync(connection, showtimeIds, accepted, cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM bookings WHERE showtime_id = ANY(@showtimes) AND reason = 'processing_failed'", connection);
+        command.Parameters.AddWithValue("showtimes", showtimeIds.ToArray());
+        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! is var failed and > 0)
+        {
+            report.Violations.Add($"{failed} well-formed requests were rejected as processing_failed (see the worker's log)");
+        }
+
+        return report;
     }
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
