@@ -143,7 +143,8 @@ public sealed class BookingDatabase(string connectionString)
         await using var command = new NpgsqlCommand(
             "SELECT count(*) FROM bookings WHERE showtime_id = ANY(@showtimes) AND reason = 'processing_failed'", connection);
         command.Parameters.AddWithValue("showtimes", showtimeIds.ToArray());
-        if ((long)(await command.ExecuteScalarAsync(cancellationToken))! is var failed and > 0)
+        var failed = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (failed > 0)
         {
             report.Violations.Add($"{failed} well-formed requests were rejected as processing_failed (see the worker's log)");
         }
