@@ -4,11 +4,15 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Booking.Core.Tests.Data;
 
-/// <summary>The services' PostgreSQL statements are prepared once a connection has run them a few times.</summary>
-public sealed class AutoPrepareTests : IAsyncLifetime
+/// <summary>
+/// The services' connection defaults: statements are prepared once a connection has run them a few times, and the
+/// pool is bounded, unless the connection string says otherwise.
+/// </summary>
+public sealed class ConnectionDefaultsTests : IAsyncLifetime
 {
     private TestServers? _servers;
     private string _database = "";
@@ -34,12 +38,24 @@ public sealed class AutoPrepareTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Should_leave_a_connection_string_alone_when_it_sets_max_auto_prepare()
+    public void Should_add_the_defaults_a_connection_string_leaves_unsaid()
     {
-        Assert.Equal("Host=db;MaxAutoPrepare=5", DataExtensions.WithAutoPrepare("Host=db;MaxAutoPrepare=5"));
-        var completed = DataExtensions.WithAutoPrepare("Host=db;Password=p");
-        Assert.Contains($"Max Auto Prepare={DataExtensions.DefaultMaxAutoPrepare}", completed);
-        Assert.Contains("Password=p", completed);
+        var completed = new NpgsqlConnectionStringBuilder(DataExtensions.WithConnectionDefaults("Host=db;Password=p"));
+
+        Assert.Equal(
+            (DataExtensions.DefaultMaxAutoPrepare, DataExtensions.DefaultMaxPoolSize, "db", "p"),
+            (completed.MaxAutoPrepare, completed.MaxPoolSize, completed.Host, completed.Password));
+    }
+
+    [Theory]
+    [InlineData("Host=db;MaxAutoPrepare=5;Maximum Pool Size=40")]
+    [InlineData("Host=db;Max Auto Prepare=5;MaxPoolSize=40")]
+    [InlineData("Host=db;max auto prepare=5;maxpoolsize=40")]
+    public void Should_keep_what_a_connection_string_sets(string connectionString)
+    {
+        var completed = new NpgsqlConnectionStringBuilder(DataExtensions.WithConnectionDefaults(connectionString));
+
+        Assert.Equal((5, 40), (completed.MaxAutoPrepare, completed.MaxPoolSize));
     }
 
     /// <summary>Runs one query ten times on one connection of the registered context; returns the statements prepared.</summary>
