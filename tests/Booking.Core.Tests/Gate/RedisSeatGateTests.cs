@@ -26,23 +26,3 @@ public sealed class RedisSeatGateTests(RedisFixture redis) : SeatGateContractTes
         Assert.InRange((await db.KeyTimeToLiveAsync(key))!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
     }
 }
-
-/// <summary>A connection to the test Redis server.</summary>
-public sealed class RedisFixture : IAsyncLifetime
-{
-    private TestServers? _servers;
-
-    public IConnectionMultiplexer Connection { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        _servers = await TestServers.StartAsync();
-        Connection = await ConnectionMultiplexer.ConnectAsync(_servers.Redis);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await Connection.DisposeAsync();
-        await _servers!.DisposeAsync();
-    }
-}

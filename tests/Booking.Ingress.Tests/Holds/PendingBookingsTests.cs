@@ -2,32 +2,18 @@ using Booking.Contracts;
 using Booking.Ingress.Holds;
 using Booking.Testing;
 using Microsoft.Extensions.Caching.Memory;
-using StackExchange.Redis;
 
 namespace Booking.Ingress.Tests.Holds;
 
 /// <summary>An accepted hold reads back until it is forgotten, from Redis and from memory alike.</summary>
-public sealed class PendingBookingsTests : IAsyncLifetime
+public sealed class PendingBookingsTests(RedisFixture redis) : IClassFixture<RedisFixture>, IDisposable
 {
     private readonly MemoryCache _memory = new(new MemoryCacheOptions());
-    private TestServers? _servers;
-    private IConnectionMultiplexer? _redis;
 
-    public async Task InitializeAsync()
-    {
-        _servers = await TestServers.StartAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_servers.Redis);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _memory.Dispose();
-        await _redis!.DisposeAsync();
-        await _servers!.DisposeAsync();
-    }
+    public void Dispose() => _memory.Dispose();
 
     [Fact]
-    public Task Should_read_a_remembered_hold_until_it_is_forgotten_in_redis() => AssertRoundTripAsync(new PendingBookings(_memory, _redis));
+    public Task Should_read_a_remembered_hold_until_it_is_forgotten_in_redis() => AssertRoundTripAsync(new PendingBookings(_memory, redis.Connection));
 
     [Fact]
     public Task Should_read_a_remembered_hold_until_it_is_forgotten_in_memory() => AssertRoundTripAsync(new PendingBookings(_memory));
@@ -37,9 +23,9 @@ public sealed class PendingBookingsTests : IAsyncLifetime
     {
         var hold = NewHold();
 
-        await new PendingBookings(_memory, _redis).RememberAsync(hold, CancellationToken.None);
+        await new PendingBookings(_memory, redis.Connection).RememberAsync(hold, CancellationToken.None);
 
-        var ttl = await _redis!.GetDatabase().KeyTimeToLiveAsync($"booking:pending-hold:{hold.BookingId:N}");
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync($"booking:pending-hold:{hold.BookingId:N}");
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
     }
 
