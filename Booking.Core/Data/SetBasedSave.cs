@@ -57,15 +57,14 @@ public static class SetBasedSave
             return 0;
         }
 
-        var groups = entries.GroupBy(e => (e.Metadata, e.State)).ToList();
+        var tables = entries.GroupBy(e => (e.Metadata, e.State)).Select(g => (Type: g.Key.Metadata, g.Key.State, Rows: g.ToList())).ToList();
         var parameters = new List<NpgsqlParameter>();
         var parts = new List<string>();
-        foreach (var group in groups)
+        foreach (var (type, state, rows) in tables)
         {
-            var rows = new NpgsqlParameter($"rows{parameters.Count}", NpgsqlDbType.Jsonb) { Value = Json([.. group]) };
-            parameters.Add(rows);
-            var (type, state) = group.Key;
-            parts.Add(state == EntityState.Added ? Insert(type, rows.ParameterName) : Update(type, [.. group], rows.ParameterName));
+            var parameter = new NpgsqlParameter($"rows{parameters.Count}", NpgsqlDbType.Jsonb) { Value = Json(rows) };
+            parameters.Add(parameter);
+            parts.Add(state == EntityState.Added ? Insert(type, parameter.ParameterName) : Update(type, rows, parameter.ParameterName));
         }
 
         var sql = new StringBuilder("WITH ");
@@ -85,12 +84,12 @@ public static class SetBasedSave
             throw new DbUpdateException($"A set-based save failed: {ex.Message}", ex);
         }
 
-        for (var i = 0; i < groups.Count; i++)
+        for (var i = 0; i < tables.Count; i++)
         {
-            if (written[i] != groups[i].Count())
+            if (written[i] != tables[i].Rows.Count)
             {
                 throw new DbUpdateConcurrencyException(
-                    $"{groups[i].Key.Metadata.GetTableName()}: {written[i]} of {groups[i].Count()} rows written; another writer changed the others.");
+                    $"{tables[i].Type.GetTableName()}: {written[i]} of {tables[i].Rows.Count} rows written; another writer changed the others.");
             }
         }
 
