@@ -111,4 +111,47 @@ public abstract class SeatGateContractTests
 
         Assert.Equal(["G1"], await Gate.TryHoldAsync(showtime, ["G1", "G2"], Guid.NewGuid(), LongTtl));
     }
+
+    [Fact]
+    public async Task Should_let_exactly_one_of_many_concurrent_holds_take_a_seat()
+    {
+        var showtime = Guid.NewGuid();
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ =>
+            Task.Run(() => Gate.TryHoldAsync(showtime, ["J1", "J2"], Guid.NewGuid(), LongTtl))));
+
+        Assert.Single(replies, conflicts => conflicts.Count == 0);
+        Assert.All(replies.Where(conflicts => conflicts.Count > 0), conflicts => Assert.Equal(["J1", "J2"], conflicts));
+    }
+
+    [Fact]
+    public async Task Should_take_each_hold_on_its_own_when_concurrent_holds_overlap()
+    {
+        var showtimes = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        var owner = Guid.NewGuid();
+        // Per showtime: a hold of K1+K2 by the owner, a retry of it, one of K2+K3 by someone else, and one of K4 alone.
+        var holds = showtimes.SelectMany(showtime => new[]
+        {
+            (Showtime: showtime, Seats: new[] { "K1", "K2" }, Owner: owner),
+            (Showtime: showtime, Seats: new[] { "K1", "K2" }, Owner: owner),
+            (Showtime: showtime, Seats: new[] { "K2", "K3" }, Owner: Guid.NewGuid()),
+            (Showtime: showtime, Seats: new[] { "K4" }, Owner: Guid.NewGuid()),
+        }).ToList();
+
+        var replies = await Task.WhenAll(holds.Select(hold =>
+            Task.Run(() => Gate.TryHoldAsync(hold.Showtime, hold.Seats, hold.Owner, LongTtl))));
+
+        foreach (var showtime in showtimes)
+        {
+            var theirs = holds.Select((hold, index) => (hold, reply: replies[index])).Where(x => x.hold.Showtime == showtime).ToList();
+            var ownerTookK2 = theirs[0].reply.Count == 0;
+            Assert.Equal(ownerTookK2, theirs[1].reply.Count == 0);
+            Assert.Equal(ownerTookK2 ? ["K2"] : [], theirs[2].reply);
+            Assert.Equal(ownerTookK2 ? [] : ["K2"], theirs[0].reply);
+            Assert.Empty(theirs[3].reply);
+            Assert.Equal(
+                ownerTookK2 ? ["K1", "K2", "K4"] : ["K2", "K3", "K4"],
+                await Gate.TryHoldAsync(showtime, ["K1", "K2", "K3", "K4"], Guid.NewGuid(), LongTtl));
+        }
+    }
 }
