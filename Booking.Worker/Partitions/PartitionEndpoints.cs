@@ -23,7 +23,7 @@ public sealed class PartitionEndpoints(
 {
     private readonly Dictionary<int, HostReceiveEndpointHandle> _attached = [];
 
-    private HostReceiveEndpointHandle? _attaching;
+    private readonly HashSet<HostReceiveEndpointHandle> _attaching = [];
 
     /// <summary>The partitions this worker consumes now.</summary>
     public IReadOnlyCollection<int> Attached
@@ -44,20 +44,23 @@ public sealed class PartitionEndpoints(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.HeartbeatSeconds));
         do
         {
+            IReadOnlySet<int>? wanted;
             try
             {
                 var live = await registry.HeartbeatAsync(workerId, ttl);
-                await RebalanceAsync(RendezvousAssignment.PartitionsOf(workerId, live, booking.Value.Partitions), stoppingToken);
+                wanted = RendezvousAssignment.PartitionsOf(workerId, live, booking.Value.Partitions);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Without the registry the worker keeps what it has; with nothing yet it takes every partition,
                 // and single active consumer keeps that safe.
-                logger.LogWarning(ex, "Worker registry unavailable; keeping {Count} partitions", _attached.Count);
-                if (_attached.Count == 0)
-                {
-                    await RebalanceAsync(Enumerable.Range(0, booking.Value.Partitions).ToHashSet(), stoppingToken);
-                }
+                logger.LogWarning(ex, "Worker registry unavailable; keeping {Count} partitions", Attached.Count);
+                wanted = Attached.Count == 0 ? Enumerable.Range(0, booking.Value.Partitions).ToHashSet() : null;
+            }
+
+            if (wanted is not null)
+            {
+                await RebalanceAsync(wanted, stoppingToken);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -80,9 +83,9 @@ public sealed class PartitionEndpoints(
         HostReceiveEndpointHandle[] handles;
         lock (_attached)
         {
-            handles = [.. _attached.Values, .. _attaching is { } attaching ? [attaching] : Array.Empty<HostReceiveEndpointHandle>()];
+            handles = [.. _attached.Values, .. _attaching];
             _attached.Clear();
-            _attaching = null;
+            _attaching.Clear();
         }
 
         if (!await ReceiveEndpointHandles.StopAllAsync(handles, cancellationToken))
@@ -91,6 +94,11 @@ public sealed class PartitionEndpoints(
         }
     }
 
+    /// <summary>
+    /// Detaches what is no longer wanted and attaches what is. A partition that fails either way is logged and left as
+    /// it is until the next heartbeat tries again; the others go on, and the worker keeps running (an exception out
+    /// of here would end the host).
+    /// </summary>
     private async Task RebalanceAsync(IReadOnlySet<int> wanted, CancellationToken cancellationToken)
     {
         int[] toDetach;
@@ -108,52 +116,70 @@ public sealed class PartitionEndpoints(
                 _attached.Remove(partition);
             }
 
-            await handle.StopAsync(cancellationToken);
-            logger.LogInformation("Detached from partition {Partition}", partition);
-        }
-
-        foreach (var partition in wanted.Where(p => !_attached.ContainsKey(p)).Order())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var handle = connector.ConnectReceiveEndpoint(ShowtimePartitions.QueueName(partition), (context, endpoint) =>
-            {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
-                {
-                    rabbit.SingleActiveConsumer = true;
-                }
-
-                endpoint.PrefetchCount = options.Value.PrefetchCount;
-                endpoint.ConcurrentMessageLimit = options.Value.PrefetchCount;
-                endpoint.ConfigureConsumer<RequestSeatHoldConsumer>(context);
-                endpoint.ConfigureConsumer<ConfirmBookingConsumer>(context);
-                endpoint.ConfigureConsumer<CancelBookingConsumer>(context);
-            });
-            lock (_attached)
-            {
-                _attaching = handle;
-            }
-
             try
             {
-                await handle.WaitUntilStartedAsync();
+                await handle.StopAsync(cancellationToken);
+                logger.LogInformation("Detached from partition {Partition}", partition);
             }
-            catch
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
-                lock (_attached)
-                {
-                    _attaching = null;
-                }
+                // Out of the bus already (the handle's stop does that first); its deliveries go back to the queue.
+                logger.LogWarning(ex, "Partition {Partition} did not stop cleanly when detached", partition);
+            }
+        }
 
-                throw;
+        // Started side by side, so a queue that cannot be consumed (its start times out) holds up no other partition.
+        cancellationToken.ThrowIfCancellationRequested();
+        var starting = wanted.Where(p => !Attached.Contains(p)).Order().Select(p => (Partition: p, Handle: Connect(p))).ToList();
+        await Task.WhenAll(starting.Select(s => FinishAttachAsync(s.Partition, s.Handle)));
+    }
+
+    private HostReceiveEndpointHandle Connect(int partition)
+    {
+        var handle = connector.ConnectReceiveEndpoint(ShowtimePartitions.QueueName(partition), (context, endpoint) =>
+        {
+            if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.SingleActiveConsumer = true;
             }
 
+            endpoint.PrefetchCount = options.Value.PrefetchCount;
+            endpoint.ConcurrentMessageLimit = options.Value.PrefetchCount;
+            endpoint.ConfigureConsumer<RequestSeatHoldConsumer>(context);
+            endpoint.ConfigureConsumer<ConfirmBookingConsumer>(context);
+            endpoint.ConfigureConsumer<CancelBookingConsumer>(context);
+        });
+        lock (_attached)
+        {
+            _attaching.Add(handle);
+        }
+
+        return handle;
+    }
+
+    private async Task FinishAttachAsync(int partition, HostReceiveEndpointHandle handle)
+    {
+        try
+        {
+            await handle.WaitUntilStartedAsync();
+        }
+        catch (Exception ex)
+        {
             lock (_attached)
             {
-                _attached[partition] = handle;
-                _attaching = null;
+                _attaching.Remove(handle);
             }
 
-            logger.LogInformation("Attached to partition {Partition}", partition);
+            logger.LogWarning(ex, "Could not attach partition {Partition}; trying again at the next heartbeat", partition);
+            return;
         }
+
+        lock (_attached)
+        {
+            _attaching.Remove(handle);
+            _attached[partition] = handle;
+        }
+
+        logger.LogInformation("Attached to partition {Partition}", partition);
     }
 }
