@@ -1,4 +1,5 @@
 using Booking.Core.Data;
+using Booking.Worker.Publishing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Booking.Worker.Holds;
@@ -42,6 +43,7 @@ public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProv
             if (booking.Status == BookingStatus.Held)
             {
                 change.ApplyToHeld(booking, showtimes[booking.ShowtimeId], [.. seats[booking.Id]], now);
+                OutcomePublisher.CarriedByMessage(booking);
             }
 
             touched.Add(booking);

@@ -2,6 +2,7 @@ using Booking.Contracts;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Core.Telemetry;
+using Booking.Worker.Publishing;
 using Microsoft.EntityFrameworkCore;
 
 namespace Booking.Worker.Holds;
@@ -47,11 +48,13 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         db.Seats.AttachRange(seats.Values);
         var lapsed = await LoadLapsedHoldsAsync(seats.Values, now, cancellationToken);
 
+        var requestedBookings = new List<BookingRecord>(pending.Count);
         foreach (var command in pending)
         {
             var booking = NewBooking(command, now);
             db.Bookings.Add(booking);
             changed.Add(booking);
+            requestedBookings.Add(booking);
 
             var requested = command.SeatIds.Select(seatId => seats.GetValueOrDefault((command.ShowtimeId, seatId))).ToList();
             if (!showtimes.TryGetValue(command.ShowtimeId, out var showtime) || requested.Any(s => s is null))
@@ -78,6 +81,9 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
 
             BookingTransitions.Hold(booking, showtime, requested!, now);
         }
+
+        // Decided now, so their versions are final; the lapsed holds ended on the way stay unpublished until marked.
+        requestedBookings.ForEach(OutcomePublisher.CarriedByMessage);
 
         await db.SaveChangesSetBasedAsync(cancellationToken);
         Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());

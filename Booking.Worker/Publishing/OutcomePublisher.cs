@@ -9,9 +9,11 @@ namespace Booking.Worker.Publishing;
 
 /// <summary>
 /// What follows a committed booking change: the gate is told (sold seats stay locked, freed seats are unlocked), the
-/// events of all the changes are published together in one <see cref="BookingsChanged"/>, and the rows are marked
-/// published (by <see cref="PublishedMarks"/>, within a moment). A crash before the mark leaves the rows unpublished,
-/// and the <see cref="Sweeping.UnpublishedChangeSweeper"/> or a redelivery publishes them again: at-least-once.
+/// events of all the changes are published together in one <see cref="BookingsChanged"/>, and the rows stored as not
+/// yet published are marked published (by <see cref="PublishedMarks"/>, within a moment). A crash before the mark
+/// leaves them unpublished, and the <see cref="Sweeping.UnpublishedChangeSweeper"/> publishes them again. A change
+/// to the booking a message names is stored as published already (<see cref="CarriedByMessage"/>): that message
+/// is its record until the publish. At-least-once either way.
 /// A booking with a callbackUrl also has its <c>BookingStatusChanged</c> sent to the callbacks' queue; the others
 /// cost that queue nothing.
 /// </summary>
@@ -24,6 +26,16 @@ public sealed class OutcomePublisher(
     PublishedMarks marks, ISeatGate gate, ISendEndpointProvider sendEndpoints, TimeProvider clock, ILogger<OutcomePublisher> logger)
 {
     private static readonly Uri CallbackQueue = new($"queue:{CallbackEndpoint.QueueName}");
+
+    /// <summary>
+    /// Stores <paramref name="booking"/>'s change as published in the write that makes it. For a change to the booking
+    /// named by the message being consumed: that message is acknowledged only after the publish, so a crash in
+    /// between redelivers it, and the redelivery publishes the stored state (the hold batch and the confirms and
+    /// cancels return a booking that exists already). A mark after the publish would be a second write of the row
+    /// for nothing, and one that cannot be HOT (the index of unpublished rows names the column). Changes made on the
+    /// side (a lapsed hold that a new hold ends, a sweep) stay unpublished until marked.
+    /// </summary>
+    public static void CarriedByMessage(BookingRecord booking) => booking.PublishedVersion = booking.Version;
 
     public async Task PublishAsync(IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken)
     {
@@ -47,7 +59,7 @@ public sealed class OutcomePublisher(
         }
 
         await Task.WhenAll(publishes);
-        foreach (var booking in changed)
+        foreach (var booking in changed.Where(booking => booking.PublishedVersion < booking.Version))
         {
             marks.Add(booking.Id, booking.Version);
         }
