@@ -130,8 +130,39 @@ public sealed class PartitionEndpoints(
 
         // Started side by side, so a queue that cannot be consumed (its start times out) holds up no other partition.
         cancellationToken.ThrowIfCancellationRequested();
-        var starting = wanted.Where(p => !Attached.Contains(p)).Order().Select(p => (Partition: p, Handle: Connect(p))).ToList();
-        await Task.WhenAll(starting.Select(s => FinishAttachAsync(s.Partition, s.Handle)));
+        await Task.WhenAll(wanted.Where(p => !Attached.Contains(p)).Order().Select(AttachAsync).ToList());
+    }
+
+    /// <summary>Connects the partition's endpoint and waits for its start; a failure is logged, never thrown.</summary>
+    private async Task AttachAsync(int partition)
+    {
+        HostReceiveEndpointHandle? handle = null;
+        try
+        {
+            handle = Connect(partition);
+            await handle.WaitUntilStartedAsync();
+        }
+        catch (Exception ex)
+        {
+            if (handle is not null)
+            {
+                lock (_attached)
+                {
+                    _attaching.Remove(handle);
+                }
+            }
+
+            logger.LogWarning(ex, "Could not attach partition {Partition}; trying again at the next heartbeat", partition);
+            return;
+        }
+
+        lock (_attached)
+        {
+            _attaching.Remove(handle);
+            _attached[partition] = handle;
+        }
+
+        logger.LogInformation("Attached to partition {Partition}", partition);
     }
 
     private HostReceiveEndpointHandle Connect(int partition)
@@ -155,31 +186,5 @@ public sealed class PartitionEndpoints(
         }
 
         return handle;
-    }
-
-    private async Task FinishAttachAsync(int partition, HostReceiveEndpointHandle handle)
-    {
-        try
-        {
-            await handle.WaitUntilStartedAsync();
-        }
-        catch (Exception ex)
-        {
-            lock (_attached)
-            {
-                _attaching.Remove(handle);
-            }
-
-            logger.LogWarning(ex, "Could not attach partition {Partition}; trying again at the next heartbeat", partition);
-            return;
-        }
-
-        lock (_attached)
-        {
-            _attaching.Remove(handle);
-            _attached[partition] = handle;
-        }
-
-        logger.LogInformation("Attached to partition {Partition}", partition);
     }
 }
