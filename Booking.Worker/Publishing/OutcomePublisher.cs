@@ -33,7 +33,9 @@ public sealed class OutcomePublisher(
     /// between redelivers it, and the redelivery publishes the stored state (the hold batch and the confirms and
     /// cancels return a booking that exists already). A mark after the publish would be a second write of the row
     /// for nothing, and one that cannot be HOT (the index of unpublished rows names the column). Changes made on the
-    /// side (a lapsed hold that a new hold ends, a sweep) stay unpublished until marked.
+    /// side (a lapsed hold that a new hold ends, a sweep) stay unpublished until marked. A message whose publish fails
+    /// through all its retries is parked in the error queue with its change stored as published; sent again from
+    /// there, it publishes the stored state (README, "State change and event never part").
     /// </summary>
     public static void CarriedByMessage(BookingRecord booking) => booking.PublishedVersion = booking.Version;
 
