@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 
 namespace Booking.Core.Batching;
 
@@ -13,6 +14,11 @@ namespace Booking.Core.Batching;
 /// commits of different requests that share the locks never run on one lane at the same time either.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Traced as a span "group commit" of <see cref="GroupCommitSpans.SourceName"/>, a child of the span of the caller that
+/// runs the batch, with a link to the span of every request it carries: the work of a request that waited shows
+/// under another request's trace, and the links lead there.
+/// </para>
 /// MassTransit's own batch consumer fixes each batch when its time limit passes, not when the consumer is free, so
 /// under load it runs many small batches one after another; this lets the batch grow while the previous one runs.
 /// </remarks>
@@ -38,7 +44,7 @@ public sealed class GroupCommit<T>(LaneLocks locks)
         string lane, T request, Func<IReadOnlyList<T>, Action<int, Exception>, Task> runBatch, CancellationToken cancellationToken)
     {
         var state = _lanes.GetOrAdd(lane, name => new Lane(locks.For(name)));
-        var entry = new Entry(request);
+        var entry = new Entry(request, Activity.Current?.Context ?? default);
         state.Queue.Enqueue(entry);
         try
         {
@@ -57,6 +63,7 @@ public sealed class GroupCommit<T>(LaneLocks locks)
             while (!entry.Done.Task.IsCompleted)
             {
                 var batch = Take(state.Queue);
+                using var span = StartSpan(lane, batch);
                 try
                 {
                     await runBatch([.. batch.Select(e => e.Request)], (index, error) => batch[index].Done.TrySetException(error));
@@ -64,6 +71,7 @@ public sealed class GroupCommit<T>(LaneLocks locks)
                 }
                 catch (Exception ex)
                 {
+                    span?.SetStatus(ActivityStatusCode.Error, ex.Message);
                     batch.ForEach(e => e.Done.TrySetException(ex));
                 }
             }
@@ -74,6 +82,21 @@ public sealed class GroupCommit<T>(LaneLocks locks)
         }
 
         await entry.Done.Task;
+    }
+
+    private static Activity? StartSpan(string lane, List<Entry> batch)
+    {
+        if (!GroupCommitSpans.Source.HasListeners())
+        {
+            return null;
+        }
+
+        var links = batch.Where(e => e.Context != default).Select(e => new ActivityLink(e.Context)).ToList();
+        // No parent context given: the span goes under Activity.Current, the span of the caller that runs the batch.
+        var span = GroupCommitSpans.Source.StartActivity("group commit", ActivityKind.Internal, parentContext: default, links: links);
+        span?.SetTag("booking.batch.lane", lane);
+        span?.SetTag("booking.batch.size", batch.Count);
+        return span;
     }
 
     private static List<Entry> Take(ConcurrentQueue<Entry> queue)
@@ -97,7 +120,7 @@ public sealed class GroupCommit<T>(LaneLocks locks)
         public SemaphoreSlim Lock => sharedLock;
     }
 
-    private sealed record Entry(T Request)
+    private sealed record Entry(T Request, ActivityContext Context)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
