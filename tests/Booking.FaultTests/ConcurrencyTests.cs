@@ -225,7 +225,7 @@ public sealed class ConcurrencyTests(FaultFixture system)
         return new(showtimeId, partition, endpoint, errorQueues, await errorQueues.CountAsync(partition));
     }
 
-    private long PublishedVersion(Guid bookingId) => Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId);
+    private long PublishedVersion(Guid bookingId) => Sql.Publication(system.Postgres, bookingId).Published;
 
     private async Task<(string, string?)> StatusAsync(Guid bookingId)
     {

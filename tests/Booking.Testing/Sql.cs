@@ -26,6 +26,19 @@ public static class Sql
             "SELECT count(*) FROM bookings WHERE showtime_id = @id" + (status is { } stored ? $" AND status = '{stored}'" : ""),
             showtimeId);
 
+    /// <summary>A booking's status, its version, and the version whose events were marked published.</summary>
+    public static (string Status, long Version, long Published) Publication(string connectionString, Guid bookingId)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT status, version, published_version FROM bookings WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", bookingId);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2))
+            : throw new InvalidOperationException($"Booking {bookingId} is not stored.");
+    }
+
     public static async Task ExecuteAsync(string connectionString, string sql, Guid id)
     {
         await using var connection = new NpgsqlConnection(connectionString);

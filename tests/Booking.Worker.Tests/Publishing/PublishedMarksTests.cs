@@ -46,7 +46,9 @@ public sealed class PublishedMarksTests(BookingSystemFixture system)
         return bookingId;
     }
 
-    private (long Version, long Published) Read(Guid bookingId) => (
-        Sql.Scalar<long>(system.Postgres, "SELECT version FROM bookings WHERE id = @id", bookingId),
-        Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId));
+    private (long Version, long Published) Read(Guid bookingId)
+    {
+        var (_, version, published) = Sql.Publication(system.Postgres, bookingId);
+        return (version, published);
+    }
 }

@@ -51,8 +51,5 @@ public sealed class PublishedWithMessageTests(BookingSystemFixture system)
         return bookingId;
     }
 
-    private (string Status, long Version, long Published) Read(Guid bookingId) => (
-        Sql.Scalar<string>(system.Postgres, "SELECT status FROM bookings WHERE id = @id", bookingId),
-        Sql.Scalar<long>(system.Postgres, "SELECT version FROM bookings WHERE id = @id", bookingId),
-        Sql.Scalar<long>(system.Postgres, "SELECT published_version FROM bookings WHERE id = @id", bookingId));
+    private (string Status, long Version, long Published) Read(Guid bookingId) => Sql.Publication(system.Postgres, bookingId);
 }
