@@ -16,7 +16,10 @@ namespace Booking.Core.Gate;
 /// </summary>
 public sealed class RedisSeatGate(IConnectionMultiplexer redis, BookingMetrics metrics) : ISeatGate
 {
-    /// <summary>The lanes of the hold groups; a showtime's holds always take the same one.</summary>
+    /// <summary>
+    /// The lanes of the hold groups; a showtime's holds always take the same one. A fixed few rather than one per
+    /// showtime, because a group commit keeps every lane it has seen.
+    /// </summary>
     private static readonly string[] HoldLaneNames = [.. Enumerable.Range(0, 16).Select(lane => lane.ToString(CultureInfo.InvariantCulture))];
 
     private readonly GroupCommit<PendingHold> _holds = new(new LaneLocks());

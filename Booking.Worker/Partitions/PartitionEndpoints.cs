@@ -54,8 +54,9 @@ public sealed class PartitionEndpoints(
             {
                 // Without the registry the worker keeps what it has; with nothing yet it takes every partition,
                 // and single active consumer keeps that safe.
-                logger.LogWarning(ex, "Worker registry unavailable; keeping {Count} partitions", Attached.Count);
-                wanted = Attached.Count == 0 ? Enumerable.Range(0, booking.Value.Partitions).ToHashSet() : null;
+                var kept = Attached.Count;
+                logger.LogWarning(ex, "Worker registry unavailable; keeping {Count} partitions", kept);
+                wanted = kept == 0 ? Enumerable.Range(0, booking.Value.Partitions).ToHashSet() : null;
             }
 
             if (wanted is not null)
@@ -130,7 +131,8 @@ public sealed class PartitionEndpoints(
 
         // Started side by side, so a queue that cannot be consumed (its start times out) holds up no other partition.
         cancellationToken.ThrowIfCancellationRequested();
-        await Task.WhenAll(wanted.Where(p => !Attached.Contains(p)).Order().Select(AttachAsync).ToList());
+        var attached = Attached;
+        await Task.WhenAll(wanted.Except(attached).Order().Select(AttachAsync).ToList());
     }
 
     /// <summary>Connects the partition's endpoint and waits for its start; a failure is logged, never thrown.</summary>
