@@ -28,6 +28,12 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
     /// <summary>Due time to answer, other answers and failures (the rejections of an overload).</summary>
     public Latencies Rejected { get; } = new(capacity);
 
+    /// <summary>
+    /// <see cref="Rejected"/> for the requests due in the second half of the run: an overload's steady state, without
+    /// the start of the run, when the services load what they have not cached yet.
+    /// </summary>
+    public Latencies RejectedSecondHalf { get; } = new(capacity);
+
     /// <summary>Due time to the moment the client started the request.</summary>
     public Latencies Lag { get; } = new(capacity);
 
@@ -54,6 +60,7 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
         ["latencyFromDueTime"] = All.Summarize().ToJson(),
         ["latencySucceeded"] = Succeeded.Summarize().ToJson(),
         ["latencyRejected"] = Rejected.Summarize().ToJson(),
+        ["latencyRejectedSecondHalf"] = RejectedSecondHalf.Summarize().ToJson(),
         ["clientLag"] = Lag.Summarize().ToJson(),
     };
 }
@@ -69,6 +76,7 @@ public static class OpenLoop
         var frequency = (double)Stopwatch.Frequency;
         var t0 = Stopwatch.GetTimestamp();
         var end = t0 + (long)(duration.TotalSeconds * frequency);
+        var secondHalf = t0 + ((end - t0) / 2);
 
         async Task RunOneAsync(OpenStream stream, long k, long due)
         {
@@ -85,7 +93,18 @@ public static class OpenLoop
                 var reply = await sending.ConfigureAwait(false);
                 stream.Outcomes.Record(reply);
                 stream.All.AddSpan(due, reply.EndTicks);
-                (reply.Status is (>= 200 and < 300) or 304 ? stream.Succeeded : stream.Rejected).AddSpan(due, reply.EndTicks);
+                if (reply.Status is (>= 200 and < 300) or 304)
+                {
+                    stream.Succeeded.AddSpan(due, reply.EndTicks);
+                }
+                else
+                {
+                    stream.Rejected.AddSpan(due, reply.EndTicks);
+                    if (due >= secondHalf)
+                    {
+                        stream.RejectedSecondHalf.AddSpan(due, reply.EndTicks);
+                    }
+                }
             }
             finally
             {
@@ -139,6 +158,7 @@ public static class OpenLoop
         if (stream.Rejected.Count > 0)
         {
             Report.Line($"{stream.Kind}: latency of rejections (not 2xx or 304)", stream.Rejected.Summarize().ToString());
+            Report.Line("  the same, due in the second half", stream.RejectedSecondHalf.Summarize().ToString());
         }
 
         Report.Line($"{stream.Kind}: client lag (due -> sent)", stream.Lag.Summarize().ToString());
