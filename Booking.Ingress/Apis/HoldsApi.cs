@@ -56,6 +56,7 @@ public static class HoldsApi
         BookingMetrics metrics,
         CallbackAddressPolicy callbacks,
         PartitionQueueDepths queues,
+        HoldAdmission admission,
         SendSlots sendSlots,
         ILogger<HoldRequest> logger,
         CancellationToken cancellationToken)
@@ -75,6 +76,20 @@ public static class HoldsApi
             return TypedResults.ValidationProblem(errors);
         }
 
+        // Load is shed before any I/O, so a refusal costs what a trivial request does.
+        var partition = ShowtimePartitions.PartitionOf(id, options.Value.Partitions);
+        if (queues.IsOverloaded(partition))
+        {
+            metrics.RequestShed("queue_depth");
+            return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
+        }
+
+        if (!admission.TryTake())
+        {
+            metrics.RequestShed("hold_rate");
+            return ServiceUnavailable(http, "The sale is busier than this service takes holds; nothing was accepted.", retryAfterSeconds: 1);
+        }
+
         var layout = await layouts.FindAsync(id, cancellationToken);
         if (layout is null)
         {
@@ -88,13 +103,6 @@ public static class HoldsApi
             {
                 ["seats"] = [$"These seats do not exist in this showtime: {string.Join(", ", unknown)}."],
             });
-        }
-
-        var partition = ShowtimePartitions.PartitionOf(id, options.Value.Partitions);
-        if (queues.IsOverloaded(partition))
-        {
-            metrics.RequestShed("queue_depth");
-            return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
         }
 
         var customerId = user.CustomerId();
@@ -116,6 +124,7 @@ public static class HoldsApi
         var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
         if (conflicts.Count > 0)
         {
+            admission.GiveBack();
             metrics.HoldRejectedAtGate();
             return TypedResults.Problem(
                 "Some of the seats are already held or sold.",

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Booking.Ingress.Shedding;
 
-/// <summary>Registers the ingress's load shedding: a per-customer rate limit and the partition queue bound.</summary>
+/// <summary>Registers the ingress's load shedding: a per-customer rate limit, the ingress's hold rate and the partition queue bound.</summary>
 public static class SheddingExtensions
 {
     /// <summary>The rate-limiting policy of the hold endpoint.</summary>
@@ -17,6 +17,7 @@ public static class SheddingExtensions
         builder.Services.AddOptions<SheddingOptions>().BindConfiguration(SheddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<PartitionQueueDepths>();
         builder.Services.AddSingleton<SendSlots>();
+        builder.Services.AddSingleton<HoldAdmission>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionQueueDepths>());
         builder.Services.AddRateLimiter(limiter =>
         {

@@ -39,6 +39,16 @@ public sealed class SheddingOptions
     [Range(1, 1_000_000)]
     public int MaxSendsInProgress { get; set; } = 512;
 
+    /// <summary>
+    /// Holds this ingress lets in per second, on average over a second; 0 (the default) sets no limit. Past it a hold
+    /// is answered 503 with <c>Retry-After</c> before any I/O, so an overload is refused at about the cost of a trivial
+    /// request while the work let in stays what the fleet commits with answers in milliseconds (BENCHMARKS.md gives
+    /// the rates of a 2-core machine). Holds the gate refuses (409) do not count. The rate is per ingress: divide the
+    /// fleet's rate by the number of ingresses behind the load balancer.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxHoldsPerSecond { get; set; }
+
     /// <summary>How often the queue depths are read from the broker.</summary>
     [Range(50, 60_000)]
     public int QueueDepthPollMilliseconds { get; set; } = 500;
