@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Booking.Ingress.Shedding;
 using Booking.Testing;
 using Microsoft.Extensions.Options;
@@ -64,13 +62,7 @@ public sealed class HoldAdmissionTests(BookingSystemFixture system)
         Assert.Equal(HttpStatusCode.Conflict, (await bob.HoldAsync(showtimeId, "A1")).StatusCode);
         var bobsHold = await bob.HoldAcceptedAsync(showtimeId, "A2");
 
-        var refused = await bob.HoldAsync(showtimeId, "A3");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(503, problem.GetProperty("status").GetInt32());
-        Assert.Contains("busier than this service takes holds", problem.GetProperty("detail").GetString());
+        await Refusals.AssertBusyAsync(await bob.HoldAsync(showtimeId, "A3"), "busier than this service takes holds");
 
         // The refused hold left nothing behind: the seat is free for the next buyer.
         var retried = await alice.HoldAcceptedAsync(showtimeId, "A3");

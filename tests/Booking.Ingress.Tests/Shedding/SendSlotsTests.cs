@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Booking.Ingress.Shedding;
 using Booking.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,12 +23,7 @@ public sealed class SendSlotsTests(BookingSystemFixture system)
             Assert.NotNull(stuck);
             foreach (var refused in new[] { await alice.HoldAsync(showtimeId, "A2"), await alice.ConfirmAsync(held) })
             {
-                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-                Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
-                Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-                var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
-                Assert.Equal(503, problem.GetProperty("status").GetInt32());
-                Assert.Contains("taking requests slower than they arrive", problem.GetProperty("detail").GetString());
+                await Refusals.AssertBusyAsync(refused, "taking requests slower than they arrive");
             }
         }
 
