@@ -24,4 +24,10 @@ public static class ShowtimePartitions
     public static string QueueName(int partition) => QueuePrefix + partition;
 
     public static string QueueFor(Guid showtimeId, int partitions) => QueueName(PartitionOf(showtimeId, partitions));
+
+    /// <summary>
+    /// The Redis key where workers report how long the partition's latest holds waited from the ingress to their
+    /// commit, in milliseconds; the ingresses shed holds for a partition whose holds wait too long.
+    /// </summary>
+    public static string DelayKey(int partition) => $"booking:partition:{partition}:delay-ms";
 }

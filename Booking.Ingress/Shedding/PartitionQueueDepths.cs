@@ -4,37 +4,56 @@ using Booking.Core.Partitioning;
 using Booking.Core.Telemetry;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
+using StackExchange.Redis;
 
 namespace Booking.Ingress.Shedding;
 
 /// <summary>
-/// Reads the depth of every partition queue from RabbitMQ a few times a second, so the hold path can refuse work
-/// for a partition that is already far behind without asking the broker on every request. With the in-memory
-/// transport (standalone) there is no broker to ask and nothing is shed.
+/// Reads how far behind every partition is a few times a second, so the hold path can refuse work for a partition
+/// that is already far behind without asking on every request: the depth of its queue, from RabbitMQ, and how long
+/// its latest holds waited until their commit, which the workers report in Redis (<see cref="ShowtimePartitions.DelayKey"/>).
+/// A message carries the holds that reached an ingress together, so the depth counts messages, not holds; the
+/// delay is what a buyer waits, however the holds were sent. With the in-memory transport (standalone) there is no
+/// broker to ask and nothing is shed.
 /// </summary>
 public sealed class PartitionQueueDepths : BackgroundService
 {
     private readonly IConfiguration _configuration;
     private readonly IOptions<SheddingOptions> _shedding;
+    private readonly IConnectionMultiplexer? _redis;
     private readonly ILogger<PartitionQueueDepths> _logger;
     private readonly long[] _depths;
+    private readonly long[] _delayMilliseconds;
 
     public PartitionQueueDepths(
         IConfiguration configuration, IOptions<BookingOptions> booking, IOptions<SheddingOptions> shedding,
-        IMeterFactory meters, ILogger<PartitionQueueDepths> logger)
+        IServiceProvider services, IMeterFactory meters, ILogger<PartitionQueueDepths> logger)
     {
         _configuration = configuration;
         _shedding = shedding;
+        _redis = services.GetService<IConnectionMultiplexer>();
         _logger = logger;
         _depths = new long[booking.Value.Partitions];
-        meters.Create(BookingMetrics.MeterName).CreateObservableGauge(
+        _delayMilliseconds = new long[booking.Value.Partitions];
+        var meter = meters.Create(BookingMetrics.MeterName);
+        meter.CreateObservableGauge(
             "booking.queue.depth",
-            () => _depths.Select((depth, partition) => new Measurement<long>(depth, new KeyValuePair<string, object?>("partition", partition))),
+            () => PerPartition(_depths),
             description: "Messages waiting in each partition queue");
+        meter.CreateObservableGauge(
+            "booking.queue.delay",
+            () => PerPartition(_delayMilliseconds),
+            unit: "ms",
+            description: "How long each partition's latest holds waited from the ingress to their commit, as its workers report it");
     }
 
-    /// <summary>Whether the partition's queue is deeper than <see cref="SheddingOptions.MaxQueueDepth"/>.</summary>
-    public bool IsOverloaded(int partition) => Interlocked.Read(ref _depths[partition]) > _shedding.Value.MaxQueueDepth;
+    /// <summary>
+    /// Whether the partition's queue is deeper than <see cref="SheddingOptions.MaxQueueDepth"/>, or its holds wait longer
+    /// than <see cref="SheddingOptions.MaxQueueDelayMilliseconds"/>.
+    /// </summary>
+    public bool IsOverloaded(int partition) =>
+        Interlocked.Read(ref _depths[partition]) > _shedding.Value.MaxQueueDepth ||
+        Interlocked.Read(ref _delayMilliseconds[partition]) > _shedding.Value.MaxQueueDelayMilliseconds;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,6 +70,7 @@ public sealed class PartitionQueueDepths : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                await ReadDelaysAsync();
                 try
                 {
                     connection ??= await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync(stoppingToken);
@@ -78,6 +98,34 @@ public sealed class PartitionQueueDepths : BackgroundService
             connection?.Dispose();
         }
     }
+
+    /// <summary>The delays the workers reported; a partition with none (drained, or idle) waits for nothing.</summary>
+    private async Task ReadDelaysAsync()
+    {
+        if (_redis is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var keys = Enumerable.Range(0, _delayMilliseconds.Length).Select(p => (RedisKey)ShowtimePartitions.DelayKey(p)).ToArray();
+            var values = await _redis.GetDatabase().StringGetAsync(keys);
+            for (var partition = 0; partition < values.Length; partition++)
+            {
+                Interlocked.Exchange(ref _delayMilliseconds[partition], values[partition].TryParse(out long milliseconds) ? milliseconds : 0);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // As with the depths: an unknown delay refuses no one.
+            _logger.LogDebug(ex, "Could not read the partition delays");
+            Array.Clear(_delayMilliseconds);
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> PerPartition(long[] values) =>
+        values.Select((value, partition) => new Measurement<long>(value, new KeyValuePair<string, object?>("partition", partition)));
 
     private static async Task<long> DepthAsync(IChannel channel, int partition, CancellationToken cancellationToken)
     {

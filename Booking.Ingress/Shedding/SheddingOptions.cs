@@ -29,6 +29,16 @@ public sealed class SheddingOptions
     public int MaxQueueDepth { get; set; } = 500;
 
     /// <summary>
+    /// A partition whose latest holds waited longer than this from the ingress to their commit (as its workers report
+    /// it) refuses new holds with 503 until it catches up: past it the buyer waits longer for the outcome than
+    /// a sale can afford. Unlike <see cref="MaxQueueDepth"/> it counts what a buyer waits, however many holds a
+    /// message carries. The reports come through Redis and live for 2 s, so without Redis only the depth applies.
+    /// The ingresses' and workers' clocks are compared, so keep them in sync (NTP).
+    /// </summary>
+    [Range(1, 3_600_000)]
+    public int MaxQueueDelayMilliseconds { get; set; } = 5000;
+
+    /// <summary>
     /// Commands (holds past the gate, confirms, cancels) one ingress may have on their way to the broker at once; the
     /// next one is answered 503 with <c>Retry-After</c> at once. A healthy broker takes a send in about a millisecond,
     /// so the bound is reached only when the broker or database falls behind, and then it keeps the answers fast.
@@ -49,7 +59,7 @@ public sealed class SheddingOptions
     [Range(0, 1_000_000)]
     public int MaxHoldsPerSecond { get; set; }
 
-    /// <summary>How often the queue depths are read from the broker.</summary>
+    /// <summary>How often the queue depths are read from the broker, and the delays from Redis.</summary>
     [Range(50, 60_000)]
     public int QueueDepthPollMilliseconds { get; set; } = 500;
 }

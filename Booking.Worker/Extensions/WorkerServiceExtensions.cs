@@ -39,6 +39,8 @@ public static class WorkerServiceExtensions
         builder.Services.AddSingleton<PublishedMarks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PublishedMarks>());
         builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddSingleton<PartitionDelays>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionDelays>());
         // Started, and finished, before the partitions are attached: hosted services start one after another.
         builder.Services.AddHostedService<WorkerWarmUp>();
         builder.Services.AddSingleton<PartitionEndpoints>();

@@ -2,6 +2,7 @@ using Booking.Contracts;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Core.Telemetry;
+using Booking.Worker.Partitions;
 using Booking.Worker.Publishing;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace Booking.Worker.Holds;
 /// Applies many hold requests in one transaction, in arrival order, each to its own exact outcome: all its seats
 /// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever.
 /// </summary>
-public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvider clock, BookingMetrics metrics)
+public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvider clock, BookingMetrics metrics, PartitionDelays delays)
 {
     /// <summary>
     /// Applies <paramref name="commands"/> and saves, deciding again on fresh rows when another writer got there
@@ -95,6 +96,7 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         var outcomes = changed.ToDictionary(b => b.Id);
         foreach (var command in applied)
         {
+            delays.Record(command.ShowtimeId, committedAt - command.RequestedAt);
             if (outcomes[command.BookingId].Status == BookingStatus.Held)
             {
                 metrics.HoldCommitted(committedAt - command.RequestedAt);

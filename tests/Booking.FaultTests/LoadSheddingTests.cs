@@ -47,4 +47,46 @@ public sealed class LoadSheddingTests(FaultFixture system)
         await SaleDriver.OutcomesAsync(afterDrain);
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. accepted.Select(a => a.BookingId), afterDrain[0].BookingId]);
     }
+
+    [Fact]
+    public async Task Should_refuse_holds_with_503_while_the_workers_report_holds_waiting_too_long_and_accept_again_once_caught_up()
+    {
+        var impatient = new Dictionary<string, string?>
+        {
+            ["Ingress:Shedding:MaxQueueDelayMilliseconds"] = "500",
+            ["Ingress:Shedding:QueueDepthPollMilliseconds"] = "100",
+        };
+        await using var ingress = system.StartIngress(impatient);
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 10));
+        using var bob = await ingress.ClientAsync($"bob-{Guid.NewGuid():N}");
+        var depths = ingress.Services.GetRequiredService<PartitionQueueDepths>();
+        var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
+
+        // No worker runs, so these holds wait in the queue: far fewer than the depth bound, but for longer than 500 ms.
+        var waiting = new List<Guid>();
+        foreach (var seatId in new[] { "A1", "A2", "A3" })
+        {
+            waiting.Add(await bob.HoldAcceptedAsync(showtimeId, seatId));
+        }
+
+        Assert.False(depths.IsOverloaded(partition));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await using var worker = system.StartWorker();
+        foreach (var bookingId in waiting)
+        {
+            Assert.Equal("held", await bob.WaitForStatusAsync(bookingId, TimeSpan.FromSeconds(60)));
+        }
+
+        // The worker reports how long they waited; until that report lapses, new holds for the partition are refused.
+        await BookingSystemFixture.WaitUntilAsync(() => depths.IsOverloaded(partition), TimeSpan.FromSeconds(10));
+        var refused = await bob.HoldAsync(showtimeId, "A4");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        await BookingSystemFixture.WaitUntilAsync(() => !depths.IsOverloaded(partition), TimeSpan.FromSeconds(10));
+        var afterwards = await bob.HoldAcceptedAsync(showtimeId, "A4");
+        Assert.Equal("held", await bob.WaitForStatusAsync(afterwards, TimeSpan.FromSeconds(60)));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. waiting, afterwards]);
+    }
 }
