@@ -116,7 +116,7 @@ public sealed class PartitionQueueDepths : BackgroundService
                 Interlocked.Exchange(ref _delayMilliseconds[partition], values[partition].TryParse(out long milliseconds) ? milliseconds : 0);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // As with the depths: an unknown delay refuses no one.
             _logger.LogDebug(ex, "Could not read the partition delays");

@@ -55,29 +55,24 @@ public sealed class PartitionDelays(IServiceProvider services, IOptions<BookingO
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            var db = _redis.GetDatabase();
             var writes = new List<Task>();
-            var batch = _redis.GetDatabase().CreateBatch();
-            for (var partition = 0; partition < _longestMilliseconds.Length; partition++)
-            {
-                if (Interlocked.Exchange(ref _longestMilliseconds[partition], 0) is > 0 and var milliseconds)
-                {
-                    writes.Add(batch.StringSetAsync(ShowtimePartitions.DelayKey(partition), milliseconds, Lifetime));
-                }
-            }
-
-            if (writes.Count == 0)
-            {
-                continue;
-            }
-
-            batch.Execute();
             try
             {
+                for (var partition = 0; partition < _longestMilliseconds.Length; partition++)
+                {
+                    if (Interlocked.Exchange(ref _longestMilliseconds[partition], 0) is > 0 and var milliseconds)
+                    {
+                        writes.Add(db.StringSetAsync(ShowtimePartitions.DelayKey(partition), milliseconds, Lifetime));
+                    }
+                }
+
                 await Task.WhenAll(writes);
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The ingresses then shed on the queue depth alone until Redis is back.
+                // A write may fail as it is made, when no connection is up. The ingresses then shed on the queue depth
+                // alone until Redis is back.
                 logger.LogDebug(ex, "Could not report the partitions' delays");
             }
         }
