@@ -3,6 +3,7 @@ using Booking.Core.Data;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -21,6 +22,7 @@ public static class ShowtimesApi
         api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a showtime");
         api.MapGet("/{id:guid}/seats", GetSeatsAsync)
             .WithSummary("Read a showtime's seat map")
+            .Produces<SeatMapResponse>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status304NotModified);
         return app;
     }
@@ -78,8 +80,9 @@ public static class ShowtimesApi
     /// The seat map with its <c>ETag</c>; a client that sends the tag it has in <c>If-None-Match</c> gets
     /// <c>304</c> with no body while the map is the same.
     /// </summary>
-    private static async Task<Results<Ok<SeatMapResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetSeatsAsync(
-        Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetSeatsAsync(
+        Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
         var snapshot = await seatMaps.ReadAsync(db, id, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (snapshot is null)
@@ -95,7 +98,7 @@ public static class ShowtimesApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Ok(snapshot.Map);
+        return TypedResults.Bytes(snapshot.Json(json.Value.SerializerOptions), "application/json; charset=utf-8");
     }
 
     internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>

@@ -1,17 +1,35 @@
 using System.Data.Common;
+using System.Text;
+using System.Text.Json;
 using Booking.Core.Data;
 using Booking.Ingress.Apis;
 using Booking.Ingress.Showtimes;
 using Booking.Testing;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Booking.Ingress.Tests.Showtimes;
 
 [Collection(SystemCollection.Name)]
 public sealed class SeatMapsTests(BookingSystemFixture system)
 {
+    [Fact]
+    public void Should_serialize_a_map_once_with_the_apps_json_options()
+    {
+        var options = system.Ingress.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var snapshot = new SeatMapSnapshot(
+            new SeatMapResponse(Guid.NewGuid(), 7, [new SeatResponse("A1", "A", 1, "held")]), "\"7\"", DateTime.MaxValue);
+
+        var json = snapshot.Json(options);
+
+        Assert.Same(json, snapshot.Json(options));
+        Assert.Equal(JsonSerializer.Serialize(snapshot.Map, options), Encoding.UTF8.GetString(json));
+        Assert.Contains("\"seats\":[{\"seatId\":\"A1\"", Encoding.UTF8.GetString(json));
+    }
+
     [Fact]
     public async Task Should_serve_a_kept_map_only_until_the_version_moves_or_a_hold_lapses()
     {
