@@ -175,8 +175,8 @@ public sealed record SeatMapSnapshot(SeatMapResponse Map, string ETag, DateTime 
 
     /// <summary>
     /// The map as JSON, serialized on its first read only: a kept map is answered many times between two changes, and
-    /// serializing its 30 KB was a tenth of the ingress's CPU in a run of seat-map reads. Reads that race to be first
-    /// serialize it each, to the same bytes.
+    /// serializing its 30 KB on each of them took a quarter of the ingress's CPU in a run of seat-map reads
+    /// (BENCHMARKS.md). Reads that race to be first serialize it each, to the same bytes.
     /// </summary>
     public byte[] Json(JsonSerializerOptions options) => _json ??= JsonSerializer.SerializeToUtf8Bytes(Map, options);
 }

@@ -16,7 +16,7 @@ public sealed class PartitionDelays(IServiceProvider services, IOptions<BookingO
     : BackgroundService
 {
     /// <summary>How long a reported value stays in Redis.</summary>
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
