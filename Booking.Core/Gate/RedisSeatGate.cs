@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Booking.Core.Batching;
+using Booking.Core.Partitioning;
 using Booking.Core.Telemetry;
 using StackExchange.Redis;
 
@@ -80,7 +81,7 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis, BookingMetrics m
         Guid showtimeId, IReadOnlyList<string> seatIds, Guid owner, TimeSpan ttl)
     {
         var hold = new PendingHold(showtimeId, seatIds, owner, ttl);
-        await _holds.RunAsync(HoldLaneNames[(showtimeId.GetHashCode() & int.MaxValue) % HoldLaneNames.Length], hold, HoldGroupAsync, CancellationToken.None);
+        await _holds.RunAsync(HoldLaneNames[ShowtimePartitions.PartitionOf(showtimeId, HoldLaneNames.Length)], hold, HoldGroupAsync, CancellationToken.None);
         return hold.Conflicts;
     }
 
