@@ -24,6 +24,7 @@ public sealed class PartitionQueueDepths : BackgroundService
     private readonly ILogger<PartitionQueueDepths> _logger;
     private readonly long[] _depths;
     private readonly long[] _delayMilliseconds;
+    private readonly RedisKey[] _delayKeys;
 
     public PartitionQueueDepths(
         IConfiguration configuration, IOptions<BookingOptions> booking, IOptions<SheddingOptions> shedding,
@@ -35,6 +36,7 @@ public sealed class PartitionQueueDepths : BackgroundService
         _logger = logger;
         _depths = new long[booking.Value.Partitions];
         _delayMilliseconds = new long[booking.Value.Partitions];
+        _delayKeys = [.. Enumerable.Range(0, booking.Value.Partitions).Select(partition => (RedisKey)ShowtimePartitions.DelayKey(partition))];
         var meter = meters.Create(BookingMetrics.MeterName);
         meter.CreateObservableGauge(
             "booking.queue.depth",
@@ -109,8 +111,7 @@ public sealed class PartitionQueueDepths : BackgroundService
 
         try
         {
-            var keys = Enumerable.Range(0, _delayMilliseconds.Length).Select(p => (RedisKey)ShowtimePartitions.DelayKey(p)).ToArray();
-            var values = await _redis.GetDatabase().StringGetAsync(keys);
+            var values = await _redis.GetDatabase().StringGetAsync(_delayKeys);
             for (var partition = 0; partition < values.Length; partition++)
             {
                 Interlocked.Exchange(ref _delayMilliseconds[partition], values[partition].TryParse(out long milliseconds) ? milliseconds : 0);

@@ -96,10 +96,11 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         var outcomes = changed.ToDictionary(b => b.Id);
         foreach (var command in applied)
         {
-            delays.Record(command.ShowtimeId, committedAt - command.RequestedAt);
+            var waited = committedAt - command.RequestedAt;
+            delays.Record(command.ShowtimeId, waited);
             if (outcomes[command.BookingId].Status == BookingStatus.Held)
             {
-                metrics.HoldCommitted(committedAt - command.RequestedAt);
+                metrics.HoldCommitted(waited);
             }
             else
             {

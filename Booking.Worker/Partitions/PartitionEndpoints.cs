@@ -131,8 +131,7 @@ public sealed class PartitionEndpoints(
 
         // Started side by side, so a queue that cannot be consumed (its start times out) holds up no other partition.
         cancellationToken.ThrowIfCancellationRequested();
-        var attached = Attached;
-        await Task.WhenAll(wanted.Except(attached).Order().Select(AttachAsync).ToList());
+        await Task.WhenAll(wanted.Except(Attached).Order().Select(AttachAsync));
     }
 
     /// <summary>Connects the partition's endpoint and waits for its start; a failure is logged, never thrown.</summary>

@@ -22,11 +22,8 @@ public sealed class PublishedWithMessageTests(BookingSystemFixture system)
         var first = await HoldAsync(showtimeId, "A1");
         var firstWhenHeld = Read(first);
         // Lapsed just now: within the sweeper's grace, so the next hold of A1 is what ends it.
-        foreach (var table in new[] { "seats", "bookings" })
-        {
-            var owner = table == "seats" ? "booking_id" : "id";
-            await Sql.ExecuteAsync(system.Postgres, $"UPDATE {table} SET hold_expires_at = now() - interval '1 second' WHERE {owner} = @id", first);
-        }
+        await Sql.ExecuteAsync(system.Postgres, "UPDATE seats SET hold_expires_at = now() - interval '1 second' WHERE booking_id = @id", first);
+        await Sql.ExecuteAsync(system.Postgres, "UPDATE bookings SET hold_expires_at = now() - interval '1 second' WHERE id = @id", first);
 
         var second = await HoldAsync(showtimeId, "A1");
         var secondWhenHeld = Read(second);
