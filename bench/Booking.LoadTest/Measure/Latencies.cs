@@ -10,6 +10,7 @@ namespace Booking.LoadTest.Measure;
 public sealed class Latencies(int capacity)
 {
     private readonly long[] _ticks = new long[Math.Max(capacity, 1)];
+    private readonly long[] _starts = new long[Math.Max(capacity, 1)];
     private int _count;
 
     public int Count => Math.Min(Volatile.Read(ref _count), _ticks.Length);
@@ -17,30 +18,53 @@ public sealed class Latencies(int capacity)
     /// <summary>The recorded durations, in ticks, in no particular order.</summary>
     public IEnumerable<long> Values => _ticks.Take(Count);
 
-    public void Add(long ticks)
+    public void Add(long ticks) => Add(ticks, startTicks: 0);
+
+    /// <summary>Adds a duration between two <see cref="Stopwatch.GetTimestamp"/> readings.</summary>
+    public void AddSpan(long startTicks, long endTicks) => Add(endTicks - startTicks, startTicks);
+
+    /// <summary>Adds a duration in milliseconds (from database timestamps).</summary>
+    public void AddMilliseconds(double milliseconds) => Add((long)(milliseconds * Stopwatch.Frequency / 1000.0));
+
+    /// <summary>
+    /// The spans added with <see cref="AddSpan"/>, grouped by the whole second of their start since
+    /// <paramref name="t0"/>: how the latency moved during a run (the first seconds of an overload, say).
+    /// </summary>
+    public IReadOnlyList<LatencySummary> BySecond(long t0, int seconds)
+    {
+        var buckets = Enumerable.Range(0, seconds).Select(_ => new List<long>()).ToList();
+        for (var i = 0; i < Count; i++)
+        {
+            var second = (int)((_starts[i] - t0) / Stopwatch.Frequency);
+            if (_starts[i] != 0 && second >= 0 && second < seconds)
+            {
+                buckets[second].Add(_ticks[i]);
+            }
+        }
+
+        return [.. buckets.Select(bucket => Summarize([.. bucket]))];
+    }
+
+    public LatencySummary Summarize() => Summarize(_ticks.AsSpan(0, Count).ToArray());
+
+    private void Add(long ticks, long startTicks)
     {
         var index = Interlocked.Increment(ref _count) - 1;
         if (index < _ticks.Length)
         {
             _ticks[index] = ticks;
+            _starts[index] = startTicks;
         }
     }
 
-    /// <summary>Adds a duration between two <see cref="Stopwatch.GetTimestamp"/> readings.</summary>
-    public void AddSpan(long startTicks, long endTicks) => Add(endTicks - startTicks);
-
-    /// <summary>Adds a duration in milliseconds (from database timestamps).</summary>
-    public void AddMilliseconds(double milliseconds) => Add((long)(milliseconds * Stopwatch.Frequency / 1000.0));
-
-    public LatencySummary Summarize()
+    private static LatencySummary Summarize(long[] sorted)
     {
-        var count = Count;
+        var count = sorted.Length;
         if (count == 0)
         {
             return LatencySummary.Empty;
         }
 
-        var sorted = _ticks.AsSpan(0, count).ToArray();
         Array.Sort(sorted);
         double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
         double At(double p) => Ms(sorted[Math.Clamp((int)Math.Ceiling(p * count) - 1, 0, count - 1)]);
@@ -68,6 +92,14 @@ public sealed record LatencySummary(int Count, double P50, double P90, double P9
         ["maxMs"] = Round(Max),
         ["meanMs"] = Round(Mean),
     };
+
+    /// <summary>"0s 12.3  1s 4.5 ...": the p99 of each second, for a table line.</summary>
+    public static string P99s(IReadOnlyList<LatencySummary> seconds) =>
+        string.Join("  ", seconds.Select((s, i) => s.Count == 0 ? $"{i}s -" : $"{i}s {s.P99:0.0}"));
+
+    /// <summary>The p99 of each second in milliseconds, null for a second without any.</summary>
+    public static JsonArray P99sJson(IReadOnlyList<LatencySummary> seconds) =>
+        [.. seconds.Select(s => (JsonNode?)(s.Count == 0 ? null : Math.Round(s.P99, 2)))];
 
     public override string ToString() => Count == 0
         ? "n=0"

@@ -214,8 +214,9 @@ public static class MixedScenario
         {
             if (rows.TryGetValue(id, out var row))
             {
-                var dueMs = Stopwatch.GetElapsedTime(loopStarted, asked[id].HoldDue).TotalMilliseconds;
-                submitToDecided.AddMilliseconds((row.CreatedAt - loopStartedUtc).TotalMilliseconds - dueMs);
+                var due = asked[id].HoldDue;
+                var decidedMs = (row.CreatedAt - loopStartedUtc).TotalMilliseconds - Stopwatch.GetElapsedTime(loopStarted, due).TotalMilliseconds;
+                submitToDecided.AddSpan(due, due + (long)(decidedMs * Stopwatch.Frequency / 1000.0));
             }
         }
 
@@ -226,6 +227,8 @@ public static class MixedScenario
         var sent = streams.Sum(s => s.Outcomes.Total);
         var achieved = sent / Math.Max(seconds, 1e-9);
         var heldSummary = submitToHeld.Summarize();
+        var wholeSeconds = (int)Math.Ceiling(seconds);
+        var heldBySecond = submitToHeld.BySecond(holdStream.StartedAt, wholeSeconds);
 
         Report.Section("Mixed figures");
         Report.Line("requests sent / per s", $"{sent} / {achieved:0} ({Report.Ratio(achieved, baseline.PerSecond)} of the baseline ceiling {baseline.PerSecond:0}/s)");
@@ -234,9 +237,12 @@ public static class MixedScenario
             OpenLoop.Print(stream, seconds);
         }
 
+        Report.Line("hold: 202 answers, p99 by the second they were due in", LatencySummary.P99s(holdStream.Succeeded.BySecond(holdStream.StartedAt, wholeSeconds)));
         Report.Line("submit (due) -> decided by worker (db)", submitToDecided.Summarize().ToString());
+        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(submitToDecided.BySecond(holdStream.StartedAt, wholeSeconds)));
         Report.Line("submit (due) -> held seen on hub", $"{heldSummary}  (target p99 < 50 ms at 1000 holds/s)");
         Report.Line("  the same, holds due in the second half", submitToHeldSecondHalf.Summarize().ToString());
+        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(heldBySecond));
         Report.Line("confirm (due) -> confirmed seen on hub", confirmToConfirmed.Summarize().ToString());
         Report.Line("cancel (due) -> cancelled seen on hub", cancelToCancelled.Summarize().ToString());
         Report.Line("open-loop baseline at the same rate", baselineOpen.All.Summarize().ToString());
@@ -283,6 +289,7 @@ public static class MixedScenario
             ["streams"] = new JsonArray([.. streams.Select(s => (JsonNode?)s.ToJson(seconds))]),
             ["submitToHeld"] = heldSummary.ToJson(),
             ["submitToHeldSecondHalf"] = submitToHeldSecondHalf.Summarize().ToJson(),
+            ["submitToHeldP99BySecond"] = LatencySummary.P99sJson(heldBySecond),
             ["confirmToConfirmed"] = confirmToConfirmed.Summarize().ToJson(),
             ["cancelToCancelled"] = cancelToCancelled.Summarize().ToJson(),
             ["heldNotSeenOnHub"] = heldNotSeen,

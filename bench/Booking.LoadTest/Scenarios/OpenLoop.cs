@@ -41,11 +41,17 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
 
     public long Issued;
 
+    /// <summary>When the loop started (<see cref="Stopwatch"/> ticks): request 0's due time.</summary>
+    public long StartedAt;
+
     public int Dropped;
 
     public int Skipped;
 
     internal Func<long, long, Task<Reply>?> Send { get; } = send;
+
+    /// <summary>The rejections grouped by the second they were due in.</summary>
+    public IReadOnlyList<LatencySummary> RejectedBySecond(double seconds) => Rejected.BySecond(StartedAt, (int)Math.Ceiling(seconds));
 
     public JsonObject ToJson(double seconds) => new()
     {
@@ -61,6 +67,7 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
         ["latencySucceeded"] = Succeeded.Summarize().ToJson(),
         ["latencyRejected"] = Rejected.Summarize().ToJson(),
         ["latencyRejectedSecondHalf"] = RejectedSecondHalf.Summarize().ToJson(),
+        ["latencyRejectedP99BySecond"] = LatencySummary.P99sJson(RejectedBySecond(seconds)),
         ["clientLag"] = Lag.Summarize().ToJson(),
     };
 }
@@ -77,6 +84,10 @@ public static class OpenLoop
         var t0 = Stopwatch.GetTimestamp();
         var end = t0 + (long)(duration.TotalSeconds * frequency);
         var secondHalf = t0 + ((end - t0) / 2);
+        foreach (var stream in streams)
+        {
+            stream.StartedAt = t0;
+        }
 
         async Task RunOneAsync(OpenStream stream, long k, long due)
         {
@@ -159,6 +170,7 @@ public static class OpenLoop
         {
             Report.Line($"{stream.Kind}: latency of rejections (not 2xx or 304)", stream.Rejected.Summarize().ToString());
             Report.Line("  the same, due in the second half", stream.RejectedSecondHalf.Summarize().ToString());
+            Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.RejectedBySecond(seconds)));
         }
 
         Report.Line($"{stream.Kind}: client lag (due -> sent)", stream.Lag.Summarize().ToString());
