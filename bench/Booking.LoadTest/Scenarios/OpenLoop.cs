@@ -174,5 +174,6 @@ public static class OpenLoop
         }
 
         Report.Line($"{stream.Kind}: client lag (due -> sent)", stream.Lag.Summarize().ToString());
+        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.Lag.BySecond(stream.StartedAt, (int)Math.Ceiling(seconds))));
     }
 }
