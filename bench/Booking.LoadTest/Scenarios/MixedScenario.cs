@@ -227,8 +227,7 @@ public static class MixedScenario
         var sent = streams.Sum(s => s.Outcomes.Total);
         var achieved = sent / Math.Max(seconds, 1e-9);
         var heldSummary = submitToHeld.Summarize();
-        var wholeSeconds = (int)Math.Ceiling(seconds);
-        var heldBySecond = submitToHeld.BySecond(holdStream.StartedAt, wholeSeconds);
+        var heldBySecond = holdStream.BySecond(submitToHeld, seconds);
 
         Report.Section("Mixed figures");
         Report.Line("requests sent / per s", $"{sent} / {achieved:0} ({Report.Ratio(achieved, baseline.PerSecond)} of the baseline ceiling {baseline.PerSecond:0}/s)");
@@ -237,9 +236,9 @@ public static class MixedScenario
             OpenLoop.Print(stream, seconds);
         }
 
-        Report.Line("hold: 202 answers, p99 by the second they were due in", LatencySummary.P99s(holdStream.Succeeded.BySecond(holdStream.StartedAt, wholeSeconds)));
+        Report.Line("hold: 202 answers, p99 by the second they were due in", LatencySummary.P99s(holdStream.BySecond(holdStream.Succeeded, seconds)));
         Report.Line("submit (due) -> decided by worker (db)", submitToDecided.Summarize().ToString());
-        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(submitToDecided.BySecond(holdStream.StartedAt, wholeSeconds)));
+        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(holdStream.BySecond(submitToDecided, seconds)));
         Report.Line("submit (due) -> held seen on hub", $"{heldSummary}  (target p99 < 50 ms at 1000 holds/s)");
         Report.Line("  the same, holds due in the second half", submitToHeldSecondHalf.Summarize().ToString());
         Report.Line("  p99 by the second they were due in", LatencySummary.P99s(heldBySecond));

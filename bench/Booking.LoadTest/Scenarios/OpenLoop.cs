@@ -50,8 +50,9 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
 
     internal Func<long, long, Task<Reply>?> Send { get; } = send;
 
-    /// <summary>The rejections grouped by the second they were due in.</summary>
-    public IReadOnlyList<LatencySummary> RejectedBySecond(double seconds) => Rejected.BySecond(StartedAt, (int)Math.Ceiling(seconds));
+    /// <summary>One of this stream's latencies grouped by the second the requests were due in.</summary>
+    public IReadOnlyList<LatencySummary> BySecond(Latencies latencies, double seconds) =>
+        latencies.BySecond(StartedAt, (int)Math.Ceiling(seconds));
 
     public JsonObject ToJson(double seconds) => new()
     {
@@ -67,7 +68,7 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
         ["latencySucceeded"] = Succeeded.Summarize().ToJson(),
         ["latencyRejected"] = Rejected.Summarize().ToJson(),
         ["latencyRejectedSecondHalf"] = RejectedSecondHalf.Summarize().ToJson(),
-        ["latencyRejectedP99BySecond"] = LatencySummary.P99sJson(RejectedBySecond(seconds)),
+        ["latencyRejectedP99BySecond"] = LatencySummary.P99sJson(BySecond(Rejected, seconds)),
         ["clientLag"] = Lag.Summarize().ToJson(),
     };
 }
@@ -170,10 +171,10 @@ public static class OpenLoop
         {
             Report.Line($"{stream.Kind}: latency of rejections (not 2xx or 304)", stream.Rejected.Summarize().ToString());
             Report.Line("  the same, due in the second half", stream.RejectedSecondHalf.Summarize().ToString());
-            Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.RejectedBySecond(seconds)));
+            Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.BySecond(stream.Rejected, seconds)));
         }
 
         Report.Line($"{stream.Kind}: client lag (due -> sent)", stream.Lag.Summarize().ToString());
-        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.Lag.BySecond(stream.StartedAt, (int)Math.Ceiling(seconds))));
+        Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.BySecond(stream.Lag, seconds)));
     }
 }
