@@ -28,11 +28,11 @@ public sealed class PartitionQueueDepths : BackgroundService
 
     public PartitionQueueDepths(
         IConfiguration configuration, IOptions<BookingOptions> booking, IOptions<SheddingOptions> shedding,
-        IServiceProvider services, IMeterFactory meters, ILogger<PartitionQueueDepths> logger)
+        IMeterFactory meters, ILogger<PartitionQueueDepths> logger, IConnectionMultiplexer? redis = null)
     {
         _configuration = configuration;
         _shedding = shedding;
-        _redis = services.GetService<IConnectionMultiplexer>();
+        _redis = redis;
         _logger = logger;
         _depths = new long[booking.Value.Partitions];
         _delayMilliseconds = new long[booking.Value.Partitions];

@@ -12,21 +12,20 @@ namespace Booking.Worker.Partitions;
 /// drained, or the ingresses stopped sending to it) stops being reported as behind. Without Redis (standalone) there
 /// is no one to tell, and nothing is written.
 /// </summary>
-public sealed class PartitionDelays(IServiceProvider services, IOptions<BookingOptions> options, ILogger<PartitionDelays> logger)
-    : BackgroundService
+public sealed class PartitionDelays(
+    IOptions<BookingOptions> options, ILogger<PartitionDelays> logger, IConnectionMultiplexer? redis = null) : BackgroundService
 {
     /// <summary>How long a reported value stays in Redis.</summary>
     private static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    private readonly IConnectionMultiplexer? _redis = services.GetService<IConnectionMultiplexer>();
     private readonly long[] _longestMilliseconds = new long[options.Value.Partitions];
 
     /// <summary>Notes how long a hold of <paramref name="showtimeId"/> waited before its commit.</summary>
     public void Record(Guid showtimeId, TimeSpan waited)
     {
-        if (_redis is null)
+        if (redis is null)
         {
             return;
         }
@@ -47,7 +46,7 @@ public sealed class PartitionDelays(IServiceProvider services, IOptions<BookingO
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_redis is null)
+        if (redis is null)
         {
             return;
         }
@@ -55,7 +54,7 @@ public sealed class PartitionDelays(IServiceProvider services, IOptions<BookingO
         using var timer = new PeriodicTimer(Interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var db = _redis.GetDatabase();
+            var db = redis.GetDatabase();
             var writes = new List<Task>();
             try
             {

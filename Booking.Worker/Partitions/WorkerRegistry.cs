@@ -6,21 +6,19 @@ namespace Booking.Worker.Partitions;
 /// The live workers: a Redis sorted set of worker ids scored by their last heartbeat. A worker that stops renewing
 /// drops out after the TTL. Without Redis (standalone) the process is the only worker.
 /// </summary>
-public sealed class WorkerRegistry(IServiceProvider services)
+public sealed class WorkerRegistry(IConnectionMultiplexer? redis = null)
 {
     private const string Key = "booking:workers";
-
-    private readonly IConnectionMultiplexer? _redis = services.GetService<IConnectionMultiplexer>();
 
     /// <summary>Renews this worker's heartbeat and returns the workers alive now (this one included).</summary>
     public async Task<IReadOnlyCollection<string>> HeartbeatAsync(string workerId, TimeSpan ttl)
     {
-        if (_redis is null)
+        if (redis is null)
         {
             return [workerId];
         }
 
-        var db = _redis.GetDatabase();
+        var db = redis.GetDatabase();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await db.SortedSetAddAsync(Key, workerId, now);
         await db.SortedSetRemoveRangeByScoreAsync(Key, double.NegativeInfinity, now - ttl.TotalMilliseconds);
@@ -31,9 +29,9 @@ public sealed class WorkerRegistry(IServiceProvider services)
     /// <summary>Leaves the set at once on a clean stop, so the others take over without waiting for the TTL.</summary>
     public async Task LeaveAsync(string workerId)
     {
-        if (_redis is not null)
+        if (redis is not null)
         {
-            await _redis.GetDatabase().SortedSetRemoveAsync(Key, workerId);
+            await redis.GetDatabase().SortedSetRemoveAsync(Key, workerId);
         }
     }
 }
