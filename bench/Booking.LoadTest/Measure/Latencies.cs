@@ -33,19 +33,26 @@ public sealed class Latencies(int capacity)
     public IReadOnlyList<LatencySummary> BySecond(long t0, int seconds)
     {
         var buckets = Enumerable.Range(0, seconds).Select(_ => new List<long>()).ToList();
-        for (var i = 0; i < Count; i++)
+        foreach (var (start, ticks) in Spans())
         {
-            var second = (int)((_starts[i] - t0) / Stopwatch.Frequency);
-            if (_starts[i] != 0 && second >= 0 && second < seconds)
+            var second = (int)((start - t0) / Stopwatch.Frequency);
+            if (second >= 0 && second < seconds)
             {
-                buckets[second].Add(_ticks[i]);
+                buckets[second].Add(ticks);
             }
         }
 
         return [.. buckets.Select(bucket => Summarize([.. bucket]))];
     }
 
+    /// <summary>The spans added with <see cref="AddSpan"/> that started at <paramref name="startTicks"/> or later.</summary>
+    public LatencySummary SummarizeFrom(long startTicks) =>
+        Summarize([.. Spans().Where(span => span.Start >= startTicks).Select(span => span.Ticks)]);
+
     public LatencySummary Summarize() => Summarize(_ticks.AsSpan(0, Count).ToArray());
+
+    private IEnumerable<(long Start, long Ticks)> Spans() =>
+        Enumerable.Range(0, Count).Where(i => _starts[i] != 0).Select(i => (_starts[i], _ticks[i]));
 
     private void Add(long ticks, long startTicks)
     {

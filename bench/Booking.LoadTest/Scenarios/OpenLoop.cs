@@ -28,12 +28,6 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
     /// <summary>Due time to answer, other answers and failures (the rejections of an overload).</summary>
     public Latencies Rejected { get; } = new(capacity);
 
-    /// <summary>
-    /// <see cref="Rejected"/> for the requests due in the second half of the run: an overload's steady state, without
-    /// the start of the run, when the services load what they have not cached yet.
-    /// </summary>
-    public Latencies RejectedSecondHalf { get; } = new(capacity);
-
     /// <summary>Due time to the moment the client started the request.</summary>
     public Latencies Lag { get; } = new(capacity);
 
@@ -44,6 +38,9 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
     /// <summary>When the loop started (<see cref="Stopwatch"/> ticks): request 0's due time.</summary>
     public long StartedAt;
 
+    /// <summary>The due time from which a request is in the second half of the run.</summary>
+    public long SecondHalfFrom;
+
     public int Dropped;
 
     public int Skipped;
@@ -53,6 +50,12 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
     /// <summary>One of this stream's latencies grouped by the second the requests were due in.</summary>
     public IReadOnlyList<LatencySummary> BySecond(Latencies latencies, double seconds) =>
         latencies.BySecond(StartedAt, (int)Math.Ceiling(seconds));
+
+    /// <summary>
+    /// One of this stream's latencies for the requests due in the second half of the run: an overload's steady state,
+    /// without the start of the run, when the services load what they have not cached yet.
+    /// </summary>
+    public LatencySummary InSecondHalf(Latencies latencies) => latencies.SummarizeFrom(SecondHalfFrom);
 
     public JsonObject ToJson(double seconds) => new()
     {
@@ -67,7 +70,7 @@ public sealed class OpenStream(string kind, double rate, int capacity, Func<long
         ["latencyFromDueTime"] = All.Summarize().ToJson(),
         ["latencySucceeded"] = Succeeded.Summarize().ToJson(),
         ["latencyRejected"] = Rejected.Summarize().ToJson(),
-        ["latencyRejectedSecondHalf"] = RejectedSecondHalf.Summarize().ToJson(),
+        ["latencyRejectedSecondHalf"] = InSecondHalf(Rejected).ToJson(),
         ["latencyRejectedP99BySecond"] = LatencySummary.P99sJson(BySecond(Rejected, seconds)),
         ["clientLag"] = Lag.Summarize().ToJson(),
     };
@@ -84,10 +87,10 @@ public static class OpenLoop
         var frequency = (double)Stopwatch.Frequency;
         var t0 = Stopwatch.GetTimestamp();
         var end = t0 + (long)(duration.TotalSeconds * frequency);
-        var secondHalf = t0 + ((end - t0) / 2);
         foreach (var stream in streams)
         {
             stream.StartedAt = t0;
+            stream.SecondHalfFrom = t0 + ((end - t0) / 2);
         }
 
         async Task RunOneAsync(OpenStream stream, long k, long due)
@@ -105,18 +108,7 @@ public static class OpenLoop
                 var reply = await sending.ConfigureAwait(false);
                 stream.Outcomes.Record(reply);
                 stream.All.AddSpan(due, reply.EndTicks);
-                if (reply.Status is (>= 200 and < 300) or 304)
-                {
-                    stream.Succeeded.AddSpan(due, reply.EndTicks);
-                }
-                else
-                {
-                    stream.Rejected.AddSpan(due, reply.EndTicks);
-                    if (due >= secondHalf)
-                    {
-                        stream.RejectedSecondHalf.AddSpan(due, reply.EndTicks);
-                    }
-                }
+                (reply.Status is (>= 200 and < 300) or 304 ? stream.Succeeded : stream.Rejected).AddSpan(due, reply.EndTicks);
             }
             finally
             {
@@ -170,7 +162,7 @@ public static class OpenLoop
         if (stream.Rejected.Count > 0)
         {
             Report.Line($"{stream.Kind}: latency of rejections (not 2xx or 304)", stream.Rejected.Summarize().ToString());
-            Report.Line("  the same, due in the second half", stream.RejectedSecondHalf.Summarize().ToString());
+            Report.Line("  the same, due in the second half", stream.InSecondHalf(stream.Rejected).ToString());
             Report.Line("  p99 by the second they were due in", LatencySummary.P99s(stream.BySecond(stream.Rejected, seconds)));
         }
 
