@@ -8,6 +8,10 @@ namespace Booking.Ingress.Shedding;
 /// about what a trivial request does; a hold the gate then refuses (409) gives its token back, so a herd's refusals
 /// do not use up the rate.
 /// </summary>
+/// <remarks>
+/// Not <c>System.Threading.RateLimiting.TokenBucketRateLimiter</c> (which the per-customer limit uses): it cannot take
+/// a token back, and the give-back is what lets the gate's refusals through without spending the rate.
+/// </remarks>
 public sealed class HoldAdmission(IOptions<SheddingOptions> options, TimeProvider clock)
 {
     private readonly int _rate = options.Value.MaxHoldsPerSecond;
