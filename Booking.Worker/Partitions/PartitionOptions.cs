@@ -29,9 +29,11 @@ public sealed class PartitionOptions
     /// <summary>
     /// How many transactions this worker runs at once: its partitions share this many group-commit lanes
     /// (<see cref="Partitions.CommitLanes"/>). Fewer lanes make bigger batches, so fewer commits and messages per
-    /// hold; more let one batch be prepared while others commit. With 1 or 2 lanes the worker fell behind the ingress
-    /// in many-sales on a 2-core machine, with 4 it kept up (BENCHMARKS.md).
+    /// hold; more let one batch be prepared while others commit. On a 2-core machine with everything on it, 2 lanes
+    /// held 1,000 holds/s with a lower tail than 4 (fewer, bigger transactions), and committed a
+    /// many-sales burst at least as fast, finishing it sooner though with a deeper queue for a moment; with 1 the
+    /// worker fell behind in many-sales (BENCHMARKS.md).
     /// </summary>
     [Range(1, 64)]
-    public int CommitLanes { get; set; } = 4;
+    public int CommitLanes { get; set; } = 2;
 }
