@@ -162,7 +162,7 @@ fi
 
 # ---- run --------------------------------------------------------------------------------------------
 "${NICE_CMD[@]}" dotnet "$ROOT/bench/Booking.LoadTest/bin/Release/net10.0/Booking.LoadTest.dll" "$@" \
-  --ingress "http://127.0.0.1:$INGRESS_PORT" --realtime "http://127.0.0.1:$REALTIME_PORT" \
+  --ingress "http://127.0.0.1:$INGRESS_PORT" --realtime "http://127.0.0.1:$REALTIME_PORT" --worker "http://127.0.0.1:$WORKER_PORT" \
   --postgres "$ConnectionStrings__Postgres" "${PROC_ARGS[@]}" </dev/null
 rc=$?
 if [ $rc -ne 0 ]; then

@@ -23,6 +23,7 @@ public sealed class LoadOptions
         Targets (loopback only; anything else is refused):
           --ingress URL            http://127.0.0.1:5080
           --realtime URL|none      http://127.0.0.1:5081 (outcomes are observed on the hub; none: from the database)
+          --worker URL             http://127.0.0.1:5082 (mixed reads its /metrics, with the others', for where a hold waits)
           --postgres CONNSTR       $ConnectionStrings__Postgres, else Host=127.0.0.1;Port=5432;Username=booking;...
         Sizes:
           --buyers N               herd 10000; many-sales 0.9 * showtimes * seats / 2.5
@@ -64,6 +65,8 @@ public sealed class LoadOptions
     public Uri Ingress { get; private set; } = new("http://127.0.0.1:5080");
 
     public Uri? Realtime { get; private set; } = new("http://127.0.0.1:5081");
+
+    public Uri Worker { get; private set; } = new("http://127.0.0.1:5082");
 
     public string Postgres { get; private set; } =
         Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") is { Length: > 0 } fromEnvironment
@@ -199,6 +202,7 @@ public sealed class LoadOptions
             {
                 case "--ingress": options.Ingress = Loopback(value, arg); break;
                 case "--realtime": options.Realtime = value == "none" ? null : Loopback(value, arg); break;
+                case "--worker": options.Worker = Loopback(value, arg); break;
                 case "--postgres": options.Postgres = value; break;
                 case "--buyers": options.Buyers = Int(value, arg, 1); break;
                 case "--seats": options.Seats = Int(value, arg, 4); break;

@@ -148,6 +148,9 @@ public static class MixedScenario
             (k, _) => run.Api.SendAsync(HttpMethod.Get, seatMapUris[k % seatMapUris.Length], null, null, true, deadline, entityTags));
         var streams = new[] { holdStream, confirmStream, cancelStream, readStream }.Where(s => s.Rate > 0).ToList();
 
+        using var metricsHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var steps = new HoldSteps(options.Ingress, options.Worker, options.Realtime);
+        var stepsBefore = await steps.ReadAsync(metricsHttp, deadline);
         var phase = run.Sampler.Start("mixed");
         var loopStarted = Stopwatch.GetTimestamp();
         var loopStartedUtc = DateTime.UtcNow;
@@ -165,6 +168,7 @@ public static class MixedScenario
             await Task.Delay(100, deadline);
         }
 
+        var stepsAfter = await steps.ReadAsync(metricsHttp, deadline);
         var submitToHeld = new Latencies(capacity);
         var confirmToConfirmed = new Latencies(capacity);
         var cancelToCancelled = new Latencies(capacity);
@@ -244,6 +248,8 @@ public static class MixedScenario
         Report.Line("accepted confirms applied / cancels applied", $"{confirmedOk} of {confirmsAccepted.Count} / {cancelledOk} of {cancelsAccepted.Count}");
         Report.Line("  of them on holds answered 503", $"{heldWithout202} (the send timed out, yet the hold reached the queue)");
         Report.Line("hub", $"{hub.Messages} messages, {heldNotSeen} accepted holds not seen held, {hub.Disconnects} disconnects");
+        Report.Line("where a hold waits", "means over the load and until the outcomes were in, by the services' /metrics");
+        var holdSteps = HoldSteps.Print(stepsBefore, stepsAfter);
         ProcessSampler.Print(sampled);
 
         var (violations, stored) = await run.Database.CheckInvariantsAsync(showtimes, holdIds, deadline);
@@ -284,6 +290,7 @@ public static class MixedScenario
             ["submitToHeld"] = heldSummary.ToJson(),
             ["submitToHeldSecondHalf"] = heldSecondHalf.ToJson(),
             ["submitToHeldP99BySecond"] = LatencySummary.P99sJson(heldBySecond),
+            ["holdSteps"] = holdSteps,
             ["confirmToConfirmed"] = confirmToConfirmed.Summarize().ToJson(),
             ["cancelToCancelled"] = cancelToCancelled.Summarize().ToJson(),
             ["heldNotSeenOnHub"] = heldNotSeen,
