@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 
 namespace Booking.LoadTest.Measure;
 
@@ -10,6 +9,9 @@ namespace Booking.LoadTest.Measure;
 public sealed class ServiceMetrics
 {
     private readonly List<(string Name, string Labels, double Value)> _samples = [];
+
+    /// <summary>False when the service could not be read.</summary>
+    public bool WasRead => _samples.Count > 0;
 
     /// <summary>Reads <paramref name="service"/>'s <c>/metrics</c>; an empty reading when it cannot be read in time.</summary>
     public static async Task<ServiceMetrics> ReadAsync(HttpClient http, Uri service, CancellationToken cancellationToken)
@@ -56,46 +58,5 @@ public sealed class ServiceMetrics
         var count = after.Total(histogram + "_count", labels) - before.Total(histogram + "_count", labels);
         var sum = after.Total(histogram + "_sum", labels) - before.Total(histogram + "_sum", labels);
         return (count, count > 0 ? sum / count : double.NaN);
-    }
-}
-
-/// <summary>
-/// The steps of a hold, by the means of the services' own histograms over the load: the ingress's gate, the trip to
-/// the worker, the worker's consume (waiting for its commit lane, the batch, its publish), the trip to the realtime
-/// service and its sends, and the ingress-to-commit latency.
-/// </summary>
-public sealed record HoldSteps(Uri Ingress, Uri Worker, Uri Realtime)
-{
-    private static readonly (string Step, string Key, string Service, string Histogram, double ToMilliseconds, string[] Labels)[] Steps =
-    [
-        ("ingress: the gate's script", "gate", "ingress", "booking_gate_duration_milliseconds", 1, ["operation=\"hold\""]),
-        ("ingress send -> worker consumes", "toWorker", "worker", "messaging_masstransit_delivery_duration_milliseconds", 1, ["RequestSeatHold"]),
-        ("worker consume (lane wait, batch, publish)", "workerConsume", "worker", "messaging_masstransit_consume_duration_milliseconds", 1, ["RequestSeatHold"]),
-        ("worker: a database operation", "databaseOperation", "worker", "db_client_operation_duration_seconds", 1000, []),
-        ("worker publish -> realtime consumes", "toRealtime", "realtime", "messaging_masstransit_delivery_duration_milliseconds", 1, ["BookingsChangedConsumer"]),
-        ("realtime consume (sends via backplane)", "realtimeConsume", "realtime", "messaging_masstransit_consume_duration_milliseconds", 1, ["BookingsChangedConsumer"]),
-        ("ingress takes a hold -> committed", "holdToCommit", "worker", "booking_hold_latency_milliseconds", 1, ["otel_scope_name=\"Booking\""]),
-    ];
-
-    public async Task<Dictionary<string, ServiceMetrics>> ReadAsync(HttpClient http, CancellationToken cancellationToken) => new()
-    {
-        ["ingress"] = await ServiceMetrics.ReadAsync(http, Ingress, cancellationToken),
-        ["worker"] = await ServiceMetrics.ReadAsync(http, Worker, cancellationToken),
-        ["realtime"] = await ServiceMetrics.ReadAsync(http, Realtime, cancellationToken),
-    };
-
-    /// <summary>Prints each step's count and mean between the two readings; returns them as JSON.</summary>
-    public static JsonObject Print(Dictionary<string, ServiceMetrics> before, Dictionary<string, ServiceMetrics> after)
-    {
-        var json = new JsonObject();
-        foreach (var (step, key, service, histogram, toMilliseconds, labels) in Steps)
-        {
-            var (count, mean) = ServiceMetrics.Between(before[service], after[service], histogram, labels);
-            var meanMs = mean * toMilliseconds;
-            Report.Line($"  {step}", count > 0 ? $"n={count:0}  mean {meanMs:0.0} ms" : "not read");
-            json[key] = count > 0 ? new JsonObject { ["count"] = count, ["meanMs"] = Math.Round(meanMs, 2) } : null;
-        }
-
-        return json;
     }
 }
