@@ -30,9 +30,9 @@ public sealed class PartitionOptions
     /// How many transactions this worker runs at once: its partitions share this many group-commit lanes
     /// (<see cref="Partitions.CommitLanes"/>). Fewer lanes make bigger batches, so fewer commits and messages per
     /// hold; more let one batch be prepared while others commit. On a 2-core machine with everything on it, 2 lanes
-    /// held 1,000 holds/s with a lower tail than 4 (fewer, bigger transactions), and committed a
-    /// many-sales burst at least as fast, finishing it sooner though with a deeper queue for a moment; with 1 the
-    /// worker fell behind in many-sales (BENCHMARKS.md).
+    /// held 1,000 holds/s with a lower tail than 4 (fewer, bigger transactions) and stored a many-sales burst about
+    /// as soon, though its holds waited longer in the queues after their 202 (the ingress, with more of the CPU, took
+    /// them in sooner); with 1 the worker fell behind in many-sales (BENCHMARKS.md).
     /// </summary>
     [Range(1, 64)]
     public int CommitLanes { get; set; } = 2;
