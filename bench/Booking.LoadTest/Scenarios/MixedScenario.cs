@@ -210,9 +210,9 @@ public static class MixedScenario
         {
             if (rows.TryGetValue(id, out var row))
             {
-                var due = asked[id].HoldDue;
-                var decidedMs = (row.CreatedAt - loopStartedUtc).TotalMilliseconds - Stopwatch.GetElapsedTime(loopStarted, due).TotalMilliseconds;
-                submitToDecided.AddSpan(due, due + (long)(decidedMs * Stopwatch.Frequency / 1000.0));
+                // The decision's instant on the Stopwatch clock, by the two clocks' readings at the loop's start.
+                var decided = loopStarted + (long)((row.CreatedAt - loopStartedUtc).TotalSeconds * Stopwatch.Frequency);
+                submitToDecided.AddSpan(asked[id].HoldDue, decided);
             }
         }
 
