@@ -13,9 +13,13 @@ public sealed class GateRebuilder(BookingDbContext db, ISeatGate gate, TimeProvi
 {
     private const int ChunkSize = 5_000;
 
-    /// <summary>Rebuilds and sets the rebuilt marker; returns how many seat locks were written.</summary>
-    public async Task<int> RebuildAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Rebuilds and sets the rebuilt marker; returns how many seat locks were written, or null when the gate lost its
+    /// data while they were written (Redis restarted or was flushed), so the marker stays unset and it must run again.
+    /// </summary>
+    public async Task<int?> RebuildAsync(CancellationToken cancellationToken)
     {
+        var rebuild = await gate.BeginRebuildAsync();
         var now = clock.GetUtcNow().UtcDateTime;
         var slack = TimeSpan.FromSeconds(options.Value.GateSlackSeconds);
         var taken = await db.Seats.AsNoTracking()
@@ -30,7 +34,6 @@ public sealed class GateRebuilder(BookingDbContext db, ISeatGate gate, TimeProvi
             await gate.RestoreAsync(chunk);
         }
 
-        await gate.MarkRebuiltAsync();
-        return locks.Count;
+        return await gate.MarkRebuiltAsync(rebuild) ? locks.Count : null;
     }
 }

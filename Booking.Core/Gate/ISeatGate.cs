@@ -35,6 +35,16 @@ public interface ISeatGate
     /// </summary>
     Task<bool> IsRebuiltAsync();
 
-    /// <summary>Sets the marker that <see cref="IsRebuiltAsync"/> looks for.</summary>
-    Task MarkRebuiltAsync();
+    /// <summary>
+    /// Starts a rebuild: leaves a token in the gate, which goes with everything else if Redis loses its data while
+    /// the rebuild writes its locks. Pass it to <see cref="MarkRebuiltAsync"/>.
+    /// </summary>
+    Task<string> BeginRebuildAsync();
+
+    /// <summary>
+    /// Sets the marker that <see cref="IsRebuiltAsync"/> looks for, if the rebuild's token is still there. False
+    /// means the gate lost data during the rebuild (some of its locks with it), so the marker stays unset and the
+    /// rebuild must run again.
+    /// </summary>
+    Task<bool> MarkRebuiltAsync(string rebuild);
 }

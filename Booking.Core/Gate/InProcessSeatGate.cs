@@ -82,10 +82,13 @@ public sealed class InProcessSeatGate(TimeProvider clock) : ISeatGate
 
     public Task<bool> IsRebuiltAsync() => Task.FromResult(Volatile.Read(ref _rebuilt));
 
-    public Task MarkRebuiltAsync()
+    /// <summary>The gate lives and dies with this process, so a rebuild it sees start always ends with its data.</summary>
+    public Task<string> BeginRebuildAsync() => Task.FromResult(Guid.NewGuid().ToString("N"));
+
+    public Task<bool> MarkRebuiltAsync(string rebuild)
     {
         Volatile.Write(ref _rebuilt, true);
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     /// <summary>The key's owner, or null when it is missing or lapsed (a lapsed key is dropped, as Redis would).</summary>

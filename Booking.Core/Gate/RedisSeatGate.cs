@@ -73,7 +73,24 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis, BookingMetrics m
         return #KEYS
         """;
 
+    // Sets the rebuilt marker only if the rebuild's token is still there. A Redis that restarted empty or was flushed
+    // after the rebuild began lost the token, and some of the rebuild's locks with it; commands sent while the
+    // connection was down reach the new, empty server, so without this check the marker could outlive the locks.
+    private const string MarkRebuiltScript = """
+        if redis.call('DEL', KEYS[1]) == 0 then
+          return 0
+        end
+        redis.call('SET', KEYS[2], ARGV[1])
+        return 1
+        """;
+
     private const string RebuiltMarkerKey = "booking:gate:rebuilt";
+
+    // The marker's name as a hash tag: a token hashes to the marker's Redis Cluster slot, so one script sees both.
+    private const string RebuildTokenKeyPrefix = "{" + RebuiltMarkerKey + "}:rebuilding:";
+
+    /// <summary>How long a token outlives a rebuild that never ended (its worker died), so none are left behind.</summary>
+    private static readonly TimeSpan RebuildTokenTtl = TimeSpan.FromHours(1);
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -140,7 +157,16 @@ public sealed class RedisSeatGate(IConnectionMultiplexer redis, BookingMetrics m
 
     public Task<bool> IsRebuiltAsync() => Database.KeyExistsAsync(RebuiltMarkerKey);
 
-    public Task MarkRebuiltAsync() => Database.StringSetAsync(RebuiltMarkerKey, DateTimeOffset.UtcNow.ToString("O"));
+    public async Task<string> BeginRebuildAsync()
+    {
+        var rebuild = Guid.NewGuid().ToString("N");
+        await Database.StringSetAsync(RebuildTokenKeyPrefix + rebuild, DateTimeOffset.UtcNow.ToString("O"), RebuildTokenTtl);
+        return rebuild;
+    }
+
+    public async Task<bool> MarkRebuiltAsync(string rebuild) =>
+        (long)await Database.ScriptEvaluateAsync(
+            MarkRebuiltScript, [RebuildTokenKeyPrefix + rebuild, RebuiltMarkerKey], [DateTimeOffset.UtcNow.ToString("O")]) == 1;
 
     private async Task<RedisResult> RunAsync(string operation, string script, RedisKey[] keys, RedisValue[] values)
     {

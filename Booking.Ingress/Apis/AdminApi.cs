@@ -1,6 +1,7 @@
 using Booking.Core.Gate;
 using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
+using StackExchange.Redis;
 
 namespace Booking.Ingress.Apis;
 
@@ -19,6 +20,20 @@ public static class AdminApi
         return app;
     }
 
-    private static async Task<Ok<GateRebuildResponse>> RebuildGateAsync(GateRebuilder rebuilder, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new GateRebuildResponse(await rebuilder.RebuildAsync(cancellationToken)));
+    /// <summary>A Redis that is down, or lost its data during the rebuild, is a 503: try again, or let the workers do it.</summary>
+    private static async Task<Results<Ok<GateRebuildResponse>, ProblemHttpResult>> RebuildGateAsync(
+        GateRebuilder rebuilder, HttpContext http, ILogger<GateRebuilder> logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await rebuilder.RebuildAsync(cancellationToken) is { } locks
+                ? TypedResults.Ok(new GateRebuildResponse(locks))
+                : HoldsApi.ServiceUnavailable(http, "Redis lost its data while the gate was being rebuilt. Try again.", retryAfterSeconds: 1);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not rebuild the seat gate");
+            return HoldsApi.ServiceUnavailable(http, "Redis did not answer, so the gate was not rebuilt. The workers rebuild it once Redis is back.");
+        }
+    }
 }

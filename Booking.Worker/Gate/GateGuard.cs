@@ -24,8 +24,15 @@ public sealed class GateGuard(IServiceScopeFactory scopes, ISeatGate gate, IOpti
                 {
                     await using var scope = scopes.CreateAsyncScope();
                     var locks = await scope.ServiceProvider.GetRequiredService<GateRebuilder>().RebuildAsync(stoppingToken);
-                    logger.LogInformation("Rebuilt the seat gate from the database: {Locks} seat locks", locks);
-                    rebuildNow = false;
+                    if (locks is null)
+                    {
+                        logger.LogWarning("The seat gate lost its data while it was being rebuilt; rebuilding again at the next check");
+                    }
+                    else
+                    {
+                        logger.LogInformation("Rebuilt the seat gate from the database: {Locks} seat locks", locks);
+                        rebuildNow = false;
+                    }
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,5 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
+using Booking.Core.Gate;
+using Booking.Core.Telemetry;
 using Booking.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Booking.FaultTests;
@@ -47,6 +51,40 @@ public sealed class RedisLossTests(FaultFixture system)
 
         using var late = await ingress.ClientAsync("late");
         Assert.Equal(HttpStatusCode.Conflict, (await late.HoldAsync(showtimeId, sold[0])).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("restarted")]
+    [InlineData("flushed")]
+    public async Task Should_leave_the_gate_unmarked_when_redis_loses_its_data_during_a_rebuild(string loss)
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false");
+        var gate = new RedisSeatGate(connection, new BookingMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+        var rebuild = await gate.BeginRebuildAsync();
+
+        await (loss == "restarted" ? redis.RestartEmptyAsync() : redis.FlushAllAsync());
+
+        // Sent while the connection may still be down, the mark reaches the new, empty server: it must not take.
+        Assert.False(await gate.MarkRebuiltAsync(rebuild));
+        Assert.False(await gate.IsRebuiltAsync());
+        Assert.True(await gate.MarkRebuiltAsync(await gate.BeginRebuildAsync()));
+        Assert.True(await gate.IsRebuiltAsync());
+    }
+
+    [Fact]
+    public async Task Should_answer_503_when_an_admin_rebuilds_the_gate_while_redis_is_down()
+    {
+        await using var redis = await RedisProcess.StartAsync();
+        await using var ingress = system.StartIngress(new Dictionary<string, string?> { ["ConnectionStrings:Redis"] = redis.ConnectionString });
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        await redis.KillAsync();
+
+        var response = await admin.Http.PostAsync("/api/admin/gate/rebuild", null);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(response.Headers.RetryAfter);
     }
 
     private static async Task<List<string>> ConfirmSomeAsync(List<SaleDriver.Answer> answers)

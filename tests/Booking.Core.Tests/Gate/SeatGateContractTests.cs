@@ -113,6 +113,15 @@ public abstract class SeatGateContractTests
     }
 
     [Fact]
+    public async Task Should_mark_the_gate_rebuilt_when_a_rebuild_ends_with_its_token_still_there()
+    {
+        var rebuild = await Gate.BeginRebuildAsync();
+
+        Assert.True(await Gate.MarkRebuiltAsync(rebuild));
+        Assert.True(await Gate.IsRebuiltAsync());
+    }
+
+    [Fact]
     public async Task Should_let_exactly_one_of_many_concurrent_holds_take_a_seat()
     {
         var showtime = Guid.NewGuid();
