@@ -36,7 +36,8 @@ public static class HoldsApi
             .WithTags("Bookings")
             .WithSummary("Ask to hold seats; the outcome arrives on the booking")
             .RequireAuthorization()
-            .RequireRateLimiting(SheddingExtensions.PerCustomerPolicy);
+            .RequireRateLimiting(SheddingExtensions.PerCustomerPolicy)
+            .WithMetadata(new SheddingExtensions.ShedHoldsEarly());
         return app;
     }
 
@@ -55,7 +56,7 @@ public static class HoldsApi
         TimeProvider clock,
         BookingMetrics metrics,
         CallbackAddressPolicy callbacks,
-        PartitionQueueDepths queues,
+        HoldShedding shedding,
         HoldAdmission admission,
         SendSlots sendSlots,
         ILogger<HoldRequest> logger,
@@ -76,18 +77,10 @@ public static class HoldsApi
             return TypedResults.ValidationProblem(errors);
         }
 
-        // Load is shed before any I/O, so a refusal costs what a trivial request does.
-        var partition = ShowtimePartitions.PartitionOf(id, options.Value.Partitions);
-        if (queues.IsOverloaded(partition))
+        // Load is shed before any I/O (and most of it before authentication, by UseEarlyHoldShedding).
+        if (shedding.Admit(http, id) is { } refusal)
         {
-            metrics.RequestShed("queue_depth");
-            return ServiceUnavailable(http, "The sale is busier than the booking workers can keep up with; nothing was accepted.", retryAfterSeconds: 1);
-        }
-
-        if (!admission.TryTake())
-        {
-            metrics.RequestShed("hold_rate");
-            return ServiceUnavailable(http, "The sale is busier than this service takes holds; nothing was accepted.", retryAfterSeconds: 1);
+            return refusal;
         }
 
         var layout = await layouts.FindAsync(id, cancellationToken);
@@ -148,7 +141,7 @@ public static class HoldsApi
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
             remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
-            await holdSender.SendAsync(partition, command, timeout.Token);
+            await holdSender.SendAsync(ShowtimePartitions.PartitionOf(id, options.Value.Partitions), command, timeout.Token);
             await remembered;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

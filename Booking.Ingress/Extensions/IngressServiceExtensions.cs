@@ -46,6 +46,7 @@ public static class IngressServiceExtensions
     /// </summary>
     public static WebApplication MapIngressApi(this WebApplication app)
     {
+        app.UseEarlyHoldShedding();
         app.UseBookingAuthentication();
         app.UseRateLimiter();
         app.MapShowtimesApi();

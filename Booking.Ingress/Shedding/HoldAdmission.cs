@@ -40,6 +40,21 @@ public sealed class HoldAdmission(IOptions<SheddingOptions> options, TimeProvide
         }
     }
 
+    /// <summary>Whether a token is there, without taking it. Always true when no rate is set.</summary>
+    public bool HasRoom()
+    {
+        if (_rate == 0)
+        {
+            return true;
+        }
+
+        lock (_lock)
+        {
+            Refill();
+            return _tokens >= 1;
+        }
+    }
+
     /// <summary>Gives back the token of a hold that was not let through after all.</summary>
     public void GiveBack()
     {

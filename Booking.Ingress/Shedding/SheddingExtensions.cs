@@ -18,6 +18,7 @@ public static class SheddingExtensions
         builder.Services.AddSingleton<PartitionQueueDepths>();
         builder.Services.AddSingleton<SendSlots>();
         builder.Services.AddSingleton<HoldAdmission>();
+        builder.Services.AddSingleton<HoldShedding>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionQueueDepths>());
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -50,5 +51,31 @@ public static class SheddingExtensions
             };
         });
         return builder;
+    }
+
+    /// <summary>Marks the hold endpoint, whose requests <see cref="UseEarlyHoldShedding"/> may refuse.</summary>
+    public sealed class ShedHoldsEarly;
+
+    /// <summary>
+    /// Refuses holds that <see cref="HoldShedding"/> would refuse anyway, before authentication, the per-customer
+    /// limit and the body are looked at: call it before <c>UseBookingAuthentication</c>. So while a sale is busier
+    /// than the ingress lets in, an unauthenticated or malformed hold also gets the 503 rather than its 401 or 400.
+    /// (The standalone process maps the hub first, whose authentication then runs before this: same answers, later.)
+    /// </summary>
+    public static WebApplication UseEarlyHoldShedding(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint()?.Metadata.GetMetadata<ShedHoldsEarly>() is not null
+                && Guid.TryParse(http.Request.RouteValues["id"] as string, out var showtimeId)
+                && http.RequestServices.GetRequiredService<HoldShedding>().Look(http, showtimeId) is { } refusal)
+            {
+                await refusal.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
+        return app;
     }
 }

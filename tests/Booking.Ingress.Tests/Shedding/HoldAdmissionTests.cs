@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text;
 using Booking.Ingress.Shedding;
 using Booking.Testing;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,9 @@ public sealed class HoldAdmissionTests(BookingSystemFixture system)
         var clock = new FakeTimeProvider();
         var admission = Admission(holdsPerSecond: 4, clock);
 
+        Assert.All(Enumerable.Range(0, 10), _ => Assert.True(admission.HasRoom()));
         Assert.Equal(4, TakeAll(admission));
+        Assert.False(admission.HasRoom());
 
         clock.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(2, TakeAll(admission));
@@ -70,6 +74,26 @@ public sealed class HoldAdmissionTests(BookingSystemFixture system)
         Assert.Equal("held", await alice.WaitForStatusAsync(alicesHold));
         Assert.Equal("held", await alice.WaitForStatusAsync(retried));
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [alicesHold, bobsHold, retried]);
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_hold_past_the_rate_before_authenticating_it_and_let_other_requests_through()
+    {
+        await using var ingress = system.StartIngress(new Dictionary<string, string?> { ["Ingress:Shedding:MaxHoldsPerSecond"] = "1" });
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        using var anonymous = ingress.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats = new[] { "A1" } })).StatusCode);
+        using var bob = await ingress.ClientAsync($"bob-{Guid.NewGuid():N}");
+        await bob.HoldAcceptedAsync(showtimeId, "A1");
+
+        await Refusals.AssertBusyAsync(
+            await anonymous.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats = new[] { "A2" } }), "busier than this service takes holds");
+        await Refusals.AssertBusyAsync(
+            await bob.Http.PostAsync($"/api/showtimes/{showtimeId}/holds", new StringContent("{", Encoding.UTF8, "application/json")),
+            "busier than this service takes holds");
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/showtimes/{showtimeId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/showtimes", new { movie = "M" })).StatusCode);
     }
 
     private static HoldAdmission Admission(int holdsPerSecond, TimeProvider clock) =>
