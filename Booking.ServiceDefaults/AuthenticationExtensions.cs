@@ -58,6 +58,16 @@ public static class AuthenticationExtensions
 
                         return Task.CompletedTask;
                     },
+                    // A signed token is still refused (401) when its subject could not be stored as a customer id.
+                    OnTokenValidated = context =>
+                    {
+                        if (!IsValidSubject(context.Principal?.FindFirstValue("sub")))
+                        {
+                            context.Fail($"The token's sub claim must be 1 to {MaxSubjectLength} characters, none of them control characters.");
+                        }
+
+                        return Task.CompletedTask;
+                    },
                 };
             });
         builder.Services.AddAuthorizationBuilder()
@@ -79,6 +89,13 @@ public static class AuthenticationExtensions
 
         return app;
     }
+
+    /// <summary>The longest <c>sub</c> accepted: the length of the bookings' customer id column.</summary>
+    public const int MaxSubjectLength = 200;
+
+    /// <summary>Whether <paramref name="subject"/> can be a customer id: 1 to <see cref="MaxSubjectLength"/> characters, no control characters.</summary>
+    public static bool IsValidSubject(string? subject) =>
+        !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl);
 
     /// <summary>The customer id of an authenticated caller: the token's <c>sub</c>.</summary>
     public static string CustomerId(this ClaimsPrincipal user) =>

@@ -11,7 +11,7 @@ namespace Booking.ServiceDefaults;
 public static class DevTokensApi
 {
     /// <summary>A token request: the subject (customer id) and its roles.</summary>
-    public sealed record DevTokenRequest([property: Required, StringLength(200, MinimumLength = 1)] string Subject, string[]? Roles);
+    public sealed record DevTokenRequest([property: Required, StringLength(AuthenticationExtensions.MaxSubjectLength, MinimumLength = 1)] string Subject, string[]? Roles);
 
     /// <summary>A minted token.</summary>
     public sealed record DevTokenResponse(string AccessToken, DateTimeOffset ExpiresAt);
@@ -28,10 +28,16 @@ public static class DevTokensApi
 
         app.MapPost("/dev/tokens", (DevTokenRequest request) =>
             {
-                if (string.IsNullOrWhiteSpace(request.Subject) || request.Subject.Length > 200)
+                if (!AuthenticationExtensions.IsValidSubject(request.Subject))
                 {
                     return Results.Problem(
-                        "subject must be 1 to 200 characters.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid token request");
+                        $"subject must be 1 to {AuthenticationExtensions.MaxSubjectLength} characters, none of them control characters.",
+                        statusCode: StatusCodes.Status400BadRequest, title: "Invalid token request");
+                }
+
+                if (request.Roles is { } roles && roles.Any(string.IsNullOrWhiteSpace))
+                {
+                    return Results.Problem("roles must not be empty.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid token request");
                 }
 
                 var expiresAt = DateTimeOffset.UtcNow.AddMinutes(options.DevTokenMinutes);

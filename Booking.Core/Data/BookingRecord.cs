@@ -3,6 +3,9 @@ namespace Booking.Core.Data;
 /// <summary>A booking's row: who asked for which seats of which showtime, and where that stands.</summary>
 public sealed class BookingRecord
 {
+    /// <summary>The longest <see cref="CallbackUrl"/> stored (the column's length); the ingress refuses longer ones.</summary>
+    public const int MaxCallbackUrlLength = 2048;
+
     public Guid Id { get; set; }
 
     public Guid ShowtimeId { get; set; }

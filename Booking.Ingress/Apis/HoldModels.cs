@@ -1,4 +1,5 @@
 using Booking.Core;
+using Booking.Core.Data;
 
 namespace Booking.Ingress.Apis;
 
@@ -32,7 +33,11 @@ public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackU
             errors["seats"] = [$"seats must not repeat; repeated: {string.Join(", ", repeated)}."];
         }
 
-        if (CallbackUrl is not null &&
+        if (CallbackUrl is { Length: > BookingRecord.MaxCallbackUrlLength })
+        {
+            errors["callbackUrl"] = [$"callbackUrl may be at most {BookingRecord.MaxCallbackUrlLength} characters."];
+        }
+        else if (CallbackUrl is not null &&
             (!Uri.TryCreate(CallbackUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
         {
             errors["callbackUrl"] = ["callbackUrl must be an absolute http or https URL."];

@@ -19,14 +19,15 @@ public sealed partial record CreateShowtimeRequest(
     public Dictionary<string, string[]> Validate(BookingOptions options)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(Movie) || Movie.Length > 200)
+        // Control characters are refused: PostgreSQL stores no NUL in text, and none belongs in a title.
+        if (string.IsNullOrWhiteSpace(Movie) || Movie.Length > 200 || Movie.Any(char.IsControl))
         {
-            errors["movie"] = ["movie is required, at most 200 characters."];
+            errors["movie"] = ["movie is required, at most 200 characters, no control characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(Auditorium) || Auditorium.Length > 100)
+        if (string.IsNullOrWhiteSpace(Auditorium) || Auditorium.Length > 100 || Auditorium.Any(char.IsControl))
         {
-            errors["auditorium"] = ["auditorium is required, at most 100 characters."];
+            errors["auditorium"] = ["auditorium is required, at most 100 characters, no control characters."];
         }
 
         if (StartsAt is null)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Booking.ServiceDefaults;
 using Xunit;
 
 namespace Booking.Testing;
@@ -199,6 +200,68 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         using var alice = await system.ClientAsync("alice");
 
         await AssertProblemAsync(await alice.GetBookingResponseAsync(Guid.NewGuid()), HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("movie")]
+    [InlineData("auditorium")]
+    public async Task Should_answer_400_when_a_showtime_name_has_a_control_character(string field)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+
+        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = field == "movie" ? "Contract\u0000Movie" : "Contract Movie",
+            auditorium = field == "auditorium" ? "Hall\u00002" : "Hall 2",
+            startsAt = DateTimeOffset.UtcNow.AddDays(2),
+            rows = new[] { new { row = "A", seats = 2 } },
+        });
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task Should_answer_400_when_the_callback_url_is_longer_than_a_booking_stores()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
+        var callbackUrl = "https://127.0.0.1/" + new string('a', 2048);
+
+        var response = await alice.Http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats = new[] { "A1" }, callbackUrl });
+
+        // Refused for its length before its host is looked at (the callback hosts allowed may not matter here).
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("at most 2048 characters", problem.GetProperty("errors").GetProperty("callbackUrl")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData(201, "")]
+    [InlineData(1, "\u0000")]
+    public async Task Should_answer_401_when_a_signed_token_names_a_subject_that_cannot_be_a_customer_id(int length, string suffix)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
+        using var client = system.CreateAnonymousClient();
+        var subject = new string('c', length) + suffix;
+        var token = AuthenticationExtensions.MintToken(
+            new AuthOptions { SigningKey = TestTokens.SigningKey }, subject, [], DateTimeOffset.UtcNow.AddMinutes(5));
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        await AssertProblemAsync(await client.PostAsync($"/api/showtimes/{showtimeId}/holds", Json("""{"seats":["A1"]}""")), HttpStatusCode.Unauthorized);
+        await AssertProblemAsync(await client.GetAsync($"/api/bookings/{Guid.NewGuid()}"), HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("""{"subject":"dana","roles":[null]}""")]
+    [InlineData("""{"subject":"da\u0000na"}""")]
+    [InlineData("""{"subject":""}""")]
+    public async Task Should_answer_400_when_a_development_token_request_is_invalid(string json)
+    {
+        using var anonymous = system.CreateAnonymousClient();
+
+        await AssertProblemAsync(await anonymous.PostAsync("/dev/tokens", Json(json)), HttpStatusCode.BadRequest);
     }
 
     [Fact]

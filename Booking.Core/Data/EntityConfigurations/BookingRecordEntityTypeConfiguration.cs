@@ -10,10 +10,11 @@ internal sealed class BookingRecordEntityTypeConfiguration : IEntityTypeConfigur
         builder.ToTable("bookings");
         builder.HasKey(b => b.Id);
         builder.Property(b => b.Id).ValueGeneratedNever();
+        // As long as a token's subject may be (AuthenticationExtensions.MaxSubjectLength).
         builder.Property(b => b.CustomerId).HasMaxLength(200);
         builder.Property(b => b.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(b => b.Reason).HasMaxLength(64);
-        builder.Property(b => b.CallbackUrl).HasMaxLength(2048);
+        builder.Property(b => b.CallbackUrl).HasMaxLength(BookingRecord.MaxCallbackUrlLength);
         builder.Property(b => b.Version).IsConcurrencyToken();
         builder.Property(b => b.IdempotencyKey).HasMaxLength(200);
         // No foreign key to showtimes: a request for a showtime that does not exist is still stored, as rejected.
