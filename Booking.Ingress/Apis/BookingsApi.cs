@@ -43,15 +43,15 @@ public static class BookingsApi
     }
 
     private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> ConfirmAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
-        IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-        SendForHeldAsync(id, user, http, db, sender, sendSlots, options, cancellationToken,
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, PendingBookings pending, ISendEndpointProvider sender,
+        SendSlots sendSlots, IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        SendForHeldAsync(id, user, http, db, pending, sender, sendSlots, options, cancellationToken,
             booking => new ConfirmBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
 
     private static Task<Results<Accepted<BookingView>, ProblemHttpResult>> CancelAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
-        IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
-        SendForHeldAsync(id, user, http, db, sender, sendSlots, options, cancellationToken,
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, PendingBookings pending, ISendEndpointProvider sender,
+        SendSlots sendSlots, IOptions<BookingOptions> options, TimeProvider clock, CancellationToken cancellationToken) =>
+        SendForHeldAsync(id, user, http, db, pending, sender, sendSlots, options, cancellationToken,
             booking => new CancelBooking(booking.Id, booking.ShowtimeId, booking.CustomerId, clock.GetUtcNow()));
 
     /// <summary>
@@ -59,22 +59,26 @@ public static class BookingsApi
     /// gets 409 with its status: only a held booking can be confirmed or cancelled.
     /// </summary>
     private static async Task<Results<Accepted<BookingView>, ProblemHttpResult>> SendForHeldAsync(
-        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, ISendEndpointProvider sender, SendSlots sendSlots,
-        IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
+        Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, PendingBookings pending, ISendEndpointProvider sender,
+        SendSlots sendSlots, IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
     {
         var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
-        if (booking is null || booking.CustomerId != user.CustomerId())
+        if (booking is null)
+        {
+            // Accepted (202) but not yet applied by a worker: it exists, and is not held yet.
+            return await pending.FindAsync(id, cancellationToken) is { } waiting && waiting.CustomerId == user.CustomerId()
+                ? NotHeld(StatusNames.Of(BookingStatus.Pending))
+                : BookingNotFound(id);
+        }
+
+        if (booking.CustomerId != user.CustomerId())
         {
             return BookingNotFound(id);
         }
 
         if (booking.Status != BookingStatus.Held)
         {
-            return TypedResults.Problem(
-                $"The booking is {StatusNames.Of(booking.Status)}; only a held booking can be confirmed or cancelled.",
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Booking not held",
-                extensions: new Dictionary<string, object?> { ["bookingStatus"] = StatusNames.Of(booking.Status) });
+            return NotHeld(StatusNames.Of(booking.Status));
         }
 
         using var slot = sendSlots.TryTake();
@@ -99,6 +103,13 @@ public static class BookingsApi
         var statusUrl = $"/api/bookings/{id}";
         return TypedResults.Accepted(statusUrl, BookingView.From(booking));
     }
+
+    private static ProblemHttpResult NotHeld(string status) =>
+        TypedResults.Problem(
+            $"The booking is {status}; only a held booking can be confirmed or cancelled.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Booking not held",
+            extensions: new Dictionary<string, object?> { ["bookingStatus"] = status });
 
     private static ProblemHttpResult BookingNotFound(Guid id) =>
         TypedResults.Problem($"Booking {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Booking not found");
