@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Booking.FaultTests;
+
+/// <summary>
+/// A TCP relay on loopback to a server's port, which a test can cut: every open connection is closed and new ones
+/// are closed as soon as they are accepted, the way a server that restarts or fails over looks to its clients,
+/// until <see cref="Restore"/>.
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TcpClient> _open = [];
+    private readonly Lock _sync = new();
+    private readonly Task _accepting;
+    private bool _cut;
+
+    private TcpProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public static TcpProxy To(int targetPort) => new(targetPort);
+
+    /// <summary>Closes every relayed connection and refuses new ones until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        lock (_sync)
+        {
+            _cut = true;
+            _open.ForEach(client => client.Dispose());
+            _open.Clear();
+        }
+    }
+
+    public void Restore()
+    {
+        lock (_sync)
+        {
+            _cut = false;
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stopping.Token);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _ = RelayAsync(client);
+        }
+    }
+
+    private async Task RelayAsync(TcpClient client)
+    {
+        var server = new TcpClient();
+        lock (_sync)
+        {
+            if (_cut)
+            {
+                client.Dispose();
+                server.Dispose();
+                return;
+            }
+
+            _open.Add(client);
+            _open.Add(server);
+        }
+
+        try
+        {
+            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
+            var up = client.GetStream().CopyToAsync(server.GetStream(), _stopping.Token);
+            var down = server.GetStream().CopyToAsync(client.GetStream(), _stopping.Token);
+            await Task.WhenAny(up, down);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // A side closed, the relay was cut or the proxy stopped: the relay ends.
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                _open.Remove(client);
+                _open.Remove(server);
+            }
+
+            client.Dispose();
+            server.Dispose();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        Cut();
+        await _accepting;
+        _stopping.Dispose();
+    }
+}
