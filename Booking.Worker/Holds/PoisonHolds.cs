@@ -50,13 +50,24 @@ public sealed class PoisonHolds(HoldBatch holds, BookingDbContext db, TimeProvid
 
     /// <summary>
     /// Stores a request that failed alone, by <paramref name="cause"/>, as rejected, without applying it again:
-    /// it would fail the same way.
+    /// it would fail the same way. A request whose own fields cannot be stored even as a rejection (one the ingress
+    /// would have refused) leaves no booking; its message is parked all the same, and the batch's other outcomes are
+    /// still published.
     /// </summary>
     public async Task<AloneOutcome> RejectAsync(RequestSeatHold command, Exception cause, CancellationToken cancellationToken)
     {
         logger.LogError(cause, "Hold {BookingId} cannot be applied; rejecting it and parking its message in the error queue", command.BookingId);
         db.ChangeTracker.Clear();
-        return new([await StoreRejectionAsync(command, cancellationToken)], cause);
+        try
+        {
+            return new([await StoreRejectionAsync(command, cancellationToken)], cause);
+        }
+        catch (Exception ex) when (IsPoison(ex))
+        {
+            logger.LogError(ex, "Hold {BookingId} cannot be stored even as rejected; parking its message with nothing stored", command.BookingId);
+            db.ChangeTracker.Clear();
+            return new([], cause);
+        }
     }
 
     private async Task<BookingRecord> StoreRejectionAsync(RequestSeatHold command, CancellationToken cancellationToken)

@@ -106,6 +106,26 @@ public sealed class ConcurrencyTests(FaultFixture system)
     }
 
     [Fact]
+    public async Task Should_park_at_once_a_hold_that_cannot_be_stored_even_as_rejected_and_publish_its_batch()
+    {
+        await using var worker = system.StartWorker();
+        await using var ingress = system.StartIngress();
+        await worker.WaitForAllPartitionsAsync();
+        await using var target = await ShowtimeOnItsPartitionAsync(ingress, 4);
+        await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
+        // Longer than the bookings' callback_url column: the ingress refuses it, a message sent directly is poison.
+        var unstorable = new RequestSeatHold(Guid.NewGuid(), target.ShowtimeId, "poison", ["A2"], "https://x.example/" + new string('a', 3000), DateTimeOffset.UtcNow);
+        var healthy = new RequestSeatHold(Guid.NewGuid(), target.ShowtimeId, "healthy", ["A1"], null, DateTimeOffset.UtcNow);
+
+        await Task.WhenAll(target.Partition.Send(unstorable), target.Partition.Send(healthy));
+
+        await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 1, TimeSpan.FromSeconds(15));
+        Assert.Equal(("Held", (string?)null), await StatusAsync(healthy.BookingId));
+        Assert.Equal("held", (await events.WaitForStatusChangesAsync(e => e.BookingId == healthy.BookingId, timeout: TimeSpan.FromSeconds(10)))[0].Status);
+        Assert.Equal(1, Sql.CountBookings(system.Postgres, target.ShowtimeId));
+    }
+
+    [Fact]
     public async Task Should_reject_a_lone_poison_hold_after_one_failed_save()
     {
         var poisonHold = new PoisonHold(Guid.NewGuid());
