@@ -88,6 +88,8 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
             }
         }
 
-        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, changed, cancellationToken);
+        var publisher = scope.GetRequiredService<OutcomePublisher>();
+        await publisher.ReleaseSeatsNotBookedAsync(commands, changed);
+        await publisher.PublishAsync(context, changed, cancellationToken);
     }
 }

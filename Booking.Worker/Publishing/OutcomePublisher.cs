@@ -67,6 +67,35 @@ public sealed class OutcomePublisher(
         }
     }
 
+    /// <summary>
+    /// Releases the gate keys that hold requests took for seats their booking does not have. That happens only when a
+    /// request names a booking stored with other seats (an <c>Idempotency-Key</c> sent twice at once with different
+    /// seats: both passed the gate as that booking's owner); it is not applied, and its keys would otherwise answer
+    /// 409 for free seats until they lapsed.
+    /// </summary>
+    public async Task ReleaseSeatsNotBookedAsync(IReadOnlyList<RequestSeatHold> commands, IReadOnlyCollection<BookingRecord> changed)
+    {
+        var bookings = changed.DistinctBy(booking => booking.Id).ToDictionary(booking => booking.Id);
+        var strays = new List<(RequestSeatHold Command, List<string> Seats)>();
+        foreach (var command in commands)
+        {
+            if (bookings.TryGetValue(command.BookingId, out var booking) && !command.SeatIds.SequenceEqual(booking.SeatIds) &&
+                command.SeatIds.Except(booking.SeatIds).ToList() is { Count: > 0 } seats)
+            {
+                strays.Add((command, seats));
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(strays.Select(stray => gate.ReleaseAsync(stray.Command.ShowtimeId, stray.Seats, stray.Command.BookingId)));
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not release the gate keys of {Count} requests for seats their booking does not have", strays.Count);
+        }
+    }
+
     private async Task UpdateGateAsync(IReadOnlyCollection<BookingRecord> changed)
     {
         try

@@ -107,6 +107,33 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [first.BookingId, overlapping.BookingId, other.BookingId]);
     }
 
+    [Fact]
+    public async Task Should_release_the_gate_keys_a_request_took_for_seats_its_stored_booking_does_not_have()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        var bus = system.Ingress.Services.GetRequiredService<IBus>();
+        await using var events = await EventRecorder.StartAsync(bus);
+        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
+        // One Idempotency-Key sent twice at once with other seats: both requests passed the gate as the one booking.
+        var bookingId = Guid.NewGuid();
+        string Key(string seat) => $"seat:{{{showtimeId:N}}}:{seat}";
+        foreach (var seat in new[] { "A1", "A2" })
+        {
+            await system.Redis.StringSetAsync(Key(seat), bookingId.ToString("N"), TimeSpan.FromMinutes(10));
+        }
+
+        await endpoint.Send(new RequestSeatHold(bookingId, showtimeId, "alice", ["A1"], null, DateTimeOffset.UtcNow, "key"));
+        await events.WaitForStatusChangesAsync(e => e.BookingId == bookingId);
+        await endpoint.Send(new RequestSeatHold(bookingId, showtimeId, "alice", ["A2"], null, DateTimeOffset.UtcNow, "key"));
+
+        await BookingSystemFixture.WaitUntilAsync(async () => !await system.Redis.KeyExistsAsync(Key("A2")), TimeSpan.FromSeconds(15));
+        Assert.Equal(bookingId.ToString("N"), (string?)await system.Redis.StringGetAsync(Key("A1")));
+        var (booking, _, _) = await ReadRowsAsync(showtimeId, bookingId);
+        Assert.Equal(BookingStatus.Held, booking.Status);
+        Assert.Equal(["A1"], booking.SeatIds);
+    }
+
     private async Task<(BookingRecord Booking, List<(string, SeatStatus, Guid?, long)> Seats, long ShowtimeVersion)> ReadRowsAsync(Guid showtimeId, Guid bookingId)
     {
         await using var scope = system.Worker.Services.CreateAsyncScope();
