@@ -5,7 +5,7 @@ namespace Booking.Ingress.Apis;
 
 /// <summary>A hold request: the seats, all or none, and where to POST status changes.</summary>
 /// <param name="Seats">Seat ids such as <c>A1</c>.</param>
-/// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, or nothing.</param>
+/// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters, or nothing.</param>
 public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl)
 {
     /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
