@@ -1,9 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Net;
-using Booking.Core.Gate;
-using Booking.Core.Telemetry;
 using Booking.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Booking.FaultTests;
@@ -60,7 +56,7 @@ public sealed class RedisLossTests(FaultFixture system)
     {
         await using var redis = await RedisProcess.StartAsync();
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},abortConnect=false");
-        var gate = new RedisSeatGate(connection, new BookingMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+        var gate = TestGates.OnRedis(connection);
         var rebuild = await gate.BeginRebuildAsync();
 
         await (loss == "restarted" ? redis.RestartEmptyAsync() : redis.FlushAllAsync());

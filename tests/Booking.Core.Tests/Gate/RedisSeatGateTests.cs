@@ -1,16 +1,11 @@
-using System.Diagnostics.Metrics;
 using Booking.Core.Gate;
-using Booking.Core.Telemetry;
 using Booking.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Booking.Core.Tests.Gate;
 
 public sealed class RedisSeatGateTests(RedisFixture redis) : SeatGateContractTests, IClassFixture<RedisFixture>
 {
-    protected override ISeatGate Gate { get; } = new RedisSeatGate(
-        redis.Connection, new BookingMetrics(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>()));
+    protected override ISeatGate Gate { get; } = TestGates.OnRedis(redis.Connection);
 
     [Fact]
     public async Task Should_store_hash_tagged_keys_with_the_owner_and_a_ttl_when_holding()
