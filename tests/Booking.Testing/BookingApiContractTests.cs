@@ -71,7 +71,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
         foreach (var field in new[] { "movie", "auditorium", "startsAt", "holdSeconds", "rows[0].row", "rows[0].seats" })
         {
-            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+            AssertErrorsName(problem, field);
         }
     }
 
@@ -167,7 +167,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         var response = await alice.Http.PostAsync($"/api/showtimes/{showtimeId}/holds", Json(json));
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("seats", out _), $"errors should name seats: {problem}");
+        AssertErrorsName(problem, "seats");
         Assert.All(Statuses(await alice.GetSeatMapAsync(showtimeId)), status => Assert.Equal("available", status));
     }
 
@@ -218,7 +218,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         });
 
         var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+        AssertErrorsName(problem, field);
     }
 
     [Fact]
@@ -409,6 +409,9 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         return problem;
     }
+
+    private static void AssertErrorsName(JsonElement problem, string field) =>
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
 
     private static HttpRequestMessage HoldRequest(Guid showtimeId, string key, params string[] seats)
     {
