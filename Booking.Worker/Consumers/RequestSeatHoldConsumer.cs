@@ -88,8 +88,6 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
             }
         }
 
-        var publisher = scope.GetRequiredService<OutcomePublisher>();
-        await publisher.ReleaseSeatsNotBookedAsync(commands, changed);
-        await publisher.PublishAsync(context, changed, cancellationToken);
+        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, changed, cancellationToken, commands);
     }
 }

@@ -39,7 +39,16 @@ public sealed class OutcomePublisher(
     /// </summary>
     public static void CarriedByMessage(BookingRecord booking) => booking.PublishedVersion = booking.Version;
 
-    public async Task PublishAsync(IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Updates the gate for <paramref name="changed"/>, then publishes their events (and callbacks). With the hold
+    /// requests of a batch (<paramref name="holds"/>), it also releases the gate keys a request took for seats its
+    /// booking does not have: a request that names a booking stored with other seats (an <c>Idempotency-Key</c> sent
+    /// twice at once with different seats passes the gate twice as that booking's owner) is not applied, and its
+    /// keys would otherwise answer 409 for free seats until they lapsed.
+    /// </summary>
+    public async Task PublishAsync(
+        IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken,
+        IReadOnlyList<RequestSeatHold>? holds = null)
     {
         if (changed.Count == 0)
         {
@@ -48,7 +57,7 @@ public sealed class OutcomePublisher(
 
         // The gate first, right after the commit: a buyer who learns that seats were freed (from the booking, the
         // seat map or an event) must find the gate already open for them.
-        await UpdateGateAsync(changed);
+        await UpdateGateAsync(changed, holds ?? []);
         var now = clock.GetUtcNow();
         List<BookingStatusChanged> statusChanges = [.. changed.Select(booking => BookingEvents.StatusChanged(booking, now))];
         List<SeatsChanged> seatChanges = [.. changed.Select(BookingEvents.SeatsChanged).OfType<SeatsChanged>()];
@@ -67,36 +76,7 @@ public sealed class OutcomePublisher(
         }
     }
 
-    /// <summary>
-    /// Releases the gate keys that hold requests took for seats their booking does not have. That happens only when a
-    /// request names a booking stored with other seats (an <c>Idempotency-Key</c> sent twice at once with different
-    /// seats: both passed the gate as that booking's owner); it is not applied, and its keys would otherwise answer
-    /// 409 for free seats until they lapsed.
-    /// </summary>
-    public async Task ReleaseSeatsNotBookedAsync(IReadOnlyList<RequestSeatHold> commands, IReadOnlyCollection<BookingRecord> changed)
-    {
-        var bookings = changed.DistinctBy(booking => booking.Id).ToDictionary(booking => booking.Id);
-        var strays = new List<(RequestSeatHold Command, List<string> Seats)>();
-        foreach (var command in commands)
-        {
-            if (bookings.TryGetValue(command.BookingId, out var booking) && !command.SeatIds.SequenceEqual(booking.SeatIds) &&
-                command.SeatIds.Except(booking.SeatIds).ToList() is { Count: > 0 } seats)
-            {
-                strays.Add((command, seats));
-            }
-        }
-
-        try
-        {
-            await Task.WhenAll(strays.Select(stray => gate.ReleaseAsync(stray.Command.ShowtimeId, stray.Seats, stray.Command.BookingId)));
-        }
-        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Could not release the gate keys of {Count} requests for seats their booking does not have", strays.Count);
-        }
-    }
-
-    private async Task UpdateGateAsync(IReadOnlyCollection<BookingRecord> changed)
+    private async Task UpdateGateAsync(IReadOnlyCollection<BookingRecord> changed, IReadOnlyList<RequestSeatHold> holds)
     {
         try
         {
@@ -107,12 +87,32 @@ public sealed class OutcomePublisher(
                 BookingStatus.Rejected or BookingStatus.Cancelled or BookingStatus.Expired =>
                     gate.ReleaseAsync(booking.ShowtimeId, booking.SeatIds, booking.Id),
                 _ => Task.CompletedTask,
-            }));
+            }).Concat(SeatsNotBooked(changed, holds).Select(stray => gate.ReleaseAsync(stray.ShowtimeId, stray.Seats, stray.BookingId))));
         }
         catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
         {
             // The gate only saves work; the database already has the truth. A rebuild restores the gate.
             logger.LogWarning(ex, "Could not update the seat gate after {Count} booking changes", changed.Count);
+        }
+    }
+
+    /// <summary>The seats each hold request named that its booking (among <paramref name="changed"/>) does not have.</summary>
+    private static IEnumerable<(Guid ShowtimeId, List<string> Seats, Guid BookingId)> SeatsNotBooked(
+        IReadOnlyCollection<BookingRecord> changed, IReadOnlyList<RequestSeatHold> holds)
+    {
+        if (holds.Count == 0)
+        {
+            yield break;
+        }
+
+        var bookings = changed.DistinctBy(booking => booking.Id).ToDictionary(booking => booking.Id);
+        foreach (var hold in holds)
+        {
+            if (bookings.TryGetValue(hold.BookingId, out var booking) && !hold.SeatIds.SequenceEqual(booking.SeatIds) &&
+                hold.SeatIds.Except(booking.SeatIds).ToList() is { Count: > 0 } seats)
+            {
+                yield return (hold.ShowtimeId, seats, hold.BookingId);
+            }
         }
     }
 }
