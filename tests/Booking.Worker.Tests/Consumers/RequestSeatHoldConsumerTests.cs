@@ -63,7 +63,7 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         await using var events = await EventRecorder.StartAsync(bus);
         var command = new RequestSeatHold(Guid.NewGuid(), showtimeId, "redelivery", ["A1", "A2"], null, DateTimeOffset.UtcNow);
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
-        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(partition));
+        var endpoint = await PartitionEndpointAsync(bus, showtimeId);
         await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
 
         await endpoint.Send(command);
@@ -95,7 +95,7 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         await using var events = await EventRecorder.StartAsync(bus);
         RequestSeatHold Hold(params string[] seats) => new(Guid.NewGuid(), showtimeId, "together", seats, null, DateTimeOffset.UtcNow);
         var (first, overlapping, other) = (Hold("A1", "A2"), Hold("A2", "A3"), Hold("A4"));
-        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
+        var endpoint = await PartitionEndpointAsync(bus, showtimeId);
 
         await endpoint.Send(new RequestSeatHolds([first, overlapping, other]));
         var outcomes = await events.WaitForStatusChangesAsync(e => e.ShowtimeId == showtimeId, count: 3);
@@ -114,7 +114,7 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
         var bus = system.Ingress.Services.GetRequiredService<IBus>();
         await using var events = await EventRecorder.StartAsync(bus);
-        var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
+        var endpoint = await PartitionEndpointAsync(bus, showtimeId);
         // One Idempotency-Key sent twice at once with other seats: both requests passed the gate as the one booking.
         var bookingId = Guid.NewGuid();
         string Key(string seat) => $"seat:{{{showtimeId:N}}}:{seat}";
@@ -133,6 +133,10 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         Assert.Equal(BookingStatus.Held, booking.Status);
         Assert.Equal(["A1"], booking.SeatIds);
     }
+
+    /// <summary>The queue of <paramref name="showtimeId"/>'s partition, to send commands to as an ingress does.</summary>
+    private static Task<ISendEndpoint> PartitionEndpointAsync(IBus bus, Guid showtimeId) =>
+        bus.GetSendEndpoint(PartitionAddresses.For(ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions)));
 
     private async Task<(BookingRecord Booking, List<(string, SeatStatus, Guid?, long)> Seats, long ShowtimeVersion)> ReadRowsAsync(Guid showtimeId, Guid bookingId)
     {
