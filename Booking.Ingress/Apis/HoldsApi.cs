@@ -46,7 +46,6 @@ public static class HoldsApi
         HoldRequest request,
         HttpContext http,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        BookingDbContext db,
         ClaimsPrincipal user,
         ShowtimeLayouts layouts,
         ISeatGate gate,
@@ -103,7 +102,7 @@ public static class HoldsApi
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
             id, customerId, seats, request.CallbackUrl, clock.GetUtcNow(), idempotencyKey);
         if (idempotencyKey is not null &&
-            await FindEarlierRequestAsync(command, db, pending, cancellationToken) is { } earlier)
+            await FindEarlierRequestAsync(command, http.RequestServices, pending, cancellationToken) is { } earlier)
         {
             return IsSameRequest(earlier, command)
                 ? Accepted(command.BookingId)
@@ -165,10 +164,15 @@ public static class HoldsApi
         return TypedResults.Accepted(statusUrl, new HoldAcceptedResponse(bookingId, "pending", statusUrl));
     }
 
-    /// <summary>The request an idempotency key was first used for: stored by the worker, or still pending.</summary>
+    /// <summary>
+    /// The request an idempotency key was first used for: stored by the worker, or still pending. The database context
+    /// is taken here, not as a parameter of the endpoint, so that a hold without the header takes none: at a sale's
+    /// opening every hold in flight otherwise held a pooled context, and the pool built a new one for each.
+    /// </summary>
     private static async Task<RequestSeatHold?> FindEarlierRequestAsync(
-        RequestSeatHold command, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)
+        RequestSeatHold command, IServiceProvider services, PendingBookings pending, CancellationToken cancellationToken)
     {
+        var db = services.GetRequiredService<BookingDbContext>();
         var stored = await db.Bookings.AsNoTracking()
             .Where(b => b.Id == command.BookingId)
             .Select(b => new { b.ShowtimeId, b.SeatIds, b.CallbackUrl })
