@@ -33,10 +33,7 @@ public static class BookingsApi
     private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(
         Guid id, ClaimsPrincipal user, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)
     {
-        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
-        var view = booking is not null
-            ? BookingView.From(booking)
-            : await pending.FindAsync(id, cancellationToken) is { } command ? BookingView.Pending(command) : null;
+        var (_, view) = await FindAsync(id, db, pending, cancellationToken);
         return view is not null && (view.CustomerId == user.CustomerId() || user.IsInRole(Roles.Admin))
             ? TypedResults.Ok(view)
             : BookingNotFound(id);
@@ -62,23 +59,15 @@ public static class BookingsApi
         Guid id, ClaimsPrincipal user, HttpContext http, BookingDbContext db, PendingBookings pending, ISendEndpointProvider sender,
         SendSlots sendSlots, IOptions<BookingOptions> options, CancellationToken cancellationToken, Func<BookingRecord, object> command)
     {
-        var booking = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
-        if (booking is null)
-        {
-            // Accepted (202) but not yet applied by a worker: it exists, and is not held yet.
-            return await pending.FindAsync(id, cancellationToken) is { } waiting && waiting.CustomerId == user.CustomerId()
-                ? NotHeld(StatusNames.Of(BookingStatus.Pending))
-                : BookingNotFound(id);
-        }
-
-        if (booking.CustomerId != user.CustomerId())
+        var (booking, view) = await FindAsync(id, db, pending, cancellationToken);
+        if (view is null || view.CustomerId != user.CustomerId())
         {
             return BookingNotFound(id);
         }
 
-        if (booking.Status != BookingStatus.Held)
+        if (booking is not { Status: BookingStatus.Held })
         {
-            return NotHeld(StatusNames.Of(booking.Status));
+            return NotHeld(view.Status);
         }
 
         using var slot = sendSlots.TryTake();
@@ -102,6 +91,22 @@ public static class BookingsApi
 
         var statusUrl = $"/api/bookings/{id}";
         return TypedResults.Accepted(statusUrl, BookingView.From(booking));
+    }
+
+    /// <summary>
+    /// A booking as stored, or, while no worker has applied it yet, as the ingress remembers the accepted request
+    /// (<c>pending</c>, with no stored row); null for neither.
+    /// </summary>
+    private static async Task<(BookingRecord? Stored, BookingView? View)> FindAsync(
+        Guid id, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)
+    {
+        var stored = await db.Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id, cancellationToken);
+        if (stored is not null)
+        {
+            return (stored, BookingView.From(stored));
+        }
+
+        return (null, await pending.FindAsync(id, cancellationToken) is { } command ? BookingView.Pending(command) : null);
     }
 
     private static ProblemHttpResult NotHeld(string status) =>
