@@ -94,8 +94,7 @@ public static class AuthenticationExtensions
     public const int MaxSubjectLength = 200;
 
     /// <summary>Whether <paramref name="subject"/> can be a customer id: 1 to <see cref="MaxSubjectLength"/> characters, no control characters.</summary>
-    public static bool IsValidSubject(string? subject) =>
-        !string.IsNullOrWhiteSpace(subject) && subject.Length <= MaxSubjectLength && !subject.Any(char.IsControl);
+    public static bool IsValidSubject(string? subject) => StoredText.IsValid(subject, MaxSubjectLength);
 
     /// <summary>The customer id of an authenticated caller: the token's <c>sub</c>.</summary>
     public static string CustomerId(this ClaimsPrincipal user) =>

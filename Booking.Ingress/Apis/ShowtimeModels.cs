@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Booking.Core;
+using Booking.ServiceDefaults;
 
 namespace Booking.Ingress.Apis;
 
@@ -19,13 +20,12 @@ public sealed partial record CreateShowtimeRequest(
     public Dictionary<string, string[]> Validate(BookingOptions options)
     {
         var errors = new Dictionary<string, string[]>();
-        // Control characters are refused: PostgreSQL stores no NUL in text, and none belongs in a title.
-        if (string.IsNullOrWhiteSpace(Movie) || Movie.Length > 200 || Movie.Any(char.IsControl))
+        if (!StoredText.IsValid(Movie, 200))
         {
             errors["movie"] = ["movie is required, at most 200 characters, no control characters."];
         }
 
-        if (string.IsNullOrWhiteSpace(Auditorium) || Auditorium.Length > 100 || Auditorium.Any(char.IsControl))
+        if (!StoredText.IsValid(Auditorium, 100))
         {
             errors["auditorium"] = ["auditorium is required, at most 100 characters, no control characters."];
         }
