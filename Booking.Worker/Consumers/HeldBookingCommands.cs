@@ -64,7 +64,7 @@ public sealed class HeldBookingCommands(GroupCommit<HeldBookingChange> groups, C
             }
         }
 
-        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, touched.Values, cancellationToken);
+        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, touched.Values, [], cancellationToken);
 
         void Park(int index, Exception cause)
         {

@@ -88,6 +88,6 @@ public sealed class RequestSeatHoldConsumer(GroupCommit<RequestSeatHold> groups,
             }
         }
 
-        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, changed, cancellationToken, commands);
+        await scope.GetRequiredService<OutcomePublisher>().PublishAsync(context, changed, commands, cancellationToken);
     }
 }

@@ -47,8 +47,8 @@ public sealed class OutcomePublisher(
     /// keys would otherwise answer 409 for free seats until they lapsed.
     /// </summary>
     public async Task PublishAsync(
-        IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, CancellationToken cancellationToken,
-        IReadOnlyList<RequestSeatHold>? holds = null)
+        IPublishEndpoint publisher, IReadOnlyCollection<BookingRecord> changed, IReadOnlyList<RequestSeatHold> holds,
+        CancellationToken cancellationToken)
     {
         if (changed.Count == 0)
         {
@@ -57,7 +57,7 @@ public sealed class OutcomePublisher(
 
         // The gate first, right after the commit: a buyer who learns that seats were freed (from the booking, the
         // seat map or an event) must find the gate already open for them.
-        await UpdateGateAsync(changed, holds ?? []);
+        await UpdateGateAsync(changed, holds);
         var now = clock.GetUtcNow();
         List<BookingStatusChanged> statusChanges = [.. changed.Select(booking => BookingEvents.StatusChanged(booking, now))];
         List<SeatsChanged> seatChanges = [.. changed.Select(BookingEvents.SeatsChanged).OfType<SeatsChanged>()];
@@ -108,6 +108,7 @@ public sealed class OutcomePublisher(
         var bookings = changed.DistinctBy(booking => booking.Id).ToDictionary(booking => booking.Id);
         foreach (var hold in holds)
         {
+            // The usual request names exactly its booking's seats, which SequenceEqual finds without building a set.
             if (bookings.TryGetValue(hold.BookingId, out var booking) && !hold.SeatIds.SequenceEqual(booking.SeatIds) &&
                 hold.SeatIds.Except(booking.SeatIds).ToList() is { Count: > 0 } seats)
             {

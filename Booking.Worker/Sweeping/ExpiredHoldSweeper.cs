@@ -68,7 +68,7 @@ public sealed class ExpiredHoldSweeper(
         metrics.HoldsExpired(bookings.Count);
 
         var publisher = services.GetRequiredService<IPublishEndpoint>();
-        await services.GetRequiredService<OutcomePublisher>().PublishAsync(publisher, bookings, cancellationToken);
+        await services.GetRequiredService<OutcomePublisher>().PublishAsync(publisher, bookings, [], cancellationToken);
         return bookings.Count;
     }
 }

@@ -27,7 +27,7 @@ public sealed class UnpublishedChangeSweeper(IServiceScopeFactory scopes, IOptio
         {
             logger.LogInformation("Publishing {Count} committed changes whose events were not marked published", unpublished.Count);
             await scope.ServiceProvider.GetRequiredService<OutcomePublisher>()
-                .PublishAsync(scope.ServiceProvider.GetRequiredService<IPublishEndpoint>(), unpublished, cancellationToken);
+                .PublishAsync(scope.ServiceProvider.GetRequiredService<IPublishEndpoint>(), unpublished, [], cancellationToken);
         }
 
         return unpublished.Count;
