@@ -68,16 +68,16 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private async Task RelayAsync(TcpClient client)
     {
-        var server = new TcpClient();
+        TcpClient server;
         lock (_sync)
         {
             if (_cut)
             {
                 client.Dispose();
-                server.Dispose();
                 return;
             }
 
+            server = new TcpClient();
             _open.Add(client);
             _open.Add(server);
         }
