@@ -3,7 +3,6 @@ using Booking.Core.Data;
 using Booking.Ingress.Showtimes;
 using Booking.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -81,8 +80,7 @@ public static class ShowtimesApi
     /// <c>304</c> with no body while the map is the same.
     /// </summary>
     private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetSeatsAsync(
-        Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, IOptions<JsonOptions> json,
-        CancellationToken cancellationToken)
+        Guid id, HttpContext http, BookingDbContext db, SeatMaps seatMaps, TimeProvider clock, CancellationToken cancellationToken)
     {
         var snapshot = await seatMaps.ReadAsync(db, id, clock.GetUtcNow().UtcDateTime, cancellationToken);
         if (snapshot is null)
@@ -98,7 +96,7 @@ public static class ShowtimesApi
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        return TypedResults.Bytes(snapshot.Json(json.Value.SerializerOptions), "application/json; charset=utf-8");
+        return TypedResults.Bytes(snapshot.Json, "application/json; charset=utf-8");
     }
 
     internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>

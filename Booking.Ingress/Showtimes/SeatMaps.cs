@@ -4,8 +4,10 @@ using Booking.Core;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
 using Booking.Ingress.Apis;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
 
 namespace Booking.Ingress.Showtimes;
 
@@ -17,10 +19,16 @@ namespace Booking.Ingress.Showtimes;
 /// a buyer sees their own change at once, and ingress instances need no coordination. Only the full read (the
 /// showtime's seat rows, about 30 KB of JSON for 500 seats) is saved, which is most of a read's cost; reads that miss
 /// at the same time share one, and one that joins a full read another began checks it against the version too. At
-/// most <see cref="MaxMaps"/> maps (about 70 KB each for 500 seats) are kept, and none for longer than
-/// <see cref="KeptAtMost"/>, so a seat row changed behind the services' back (a manual fix) is shown within that time.
+/// most <see cref="MaxMaps"/> maps are kept, and none for longer than <see cref="KeptAtMost"/>, so a seat row changed
+/// behind the services' back (a manual fix) is shown within that time.
 /// </summary>
-public sealed class SeatMaps : IDisposable
+/// <remarks>
+/// A map is kept as its JSON, written with the app's options when it is read: one array of about 30 KB for 500 seats.
+/// Kept as objects (about 1,500 of them, 70 KB), the maps read since the last collection were most of what the
+/// ingress's collections had to move when seat-map reads were part of the load: every collection in a mixed run was
+/// one of generation 1, moving about 7 MB and stopping the ingress for 20-35 ms (BENCHMARKS.md).
+/// </remarks>
+public sealed class SeatMaps(IOptions<JsonOptions> json) : IDisposable
 {
     /// <summary>The most maps kept at once; past it, the cache drops entries to make room.</summary>
     public const int MaxMaps = 256;
@@ -100,7 +108,7 @@ public sealed class SeatMaps : IDisposable
 
     /// <summary>Whether a map read earlier shows every change up to <paramref name="version"/>, exactly at <paramref name="now"/>.</summary>
     private static bool Answers(SeatMapSnapshot snapshot, long version, DateTime now) =>
-        snapshot.Map.Version >= version && now < snapshot.ExactUntil;
+        snapshot.Version >= version && now < snapshot.ExactUntil;
 
     /// <summary>
     /// The full read, kept for later reads. Not cancelled with a request, since other requests may wait for it; the
@@ -108,7 +116,7 @@ public sealed class SeatMaps : IDisposable
     /// </summary>
     private async Task<SeatMapSnapshot?> LoadAndKeepAsync(BookingDbContext db, Guid showtimeId, DateTime now)
     {
-        var snapshot = await LoadAsync(db, showtimeId, now, CancellationToken.None);
+        var snapshot = await LoadAsync(db, showtimeId, now, json.Value.SerializerOptions, CancellationToken.None);
         if (snapshot is not null)
         {
             _cache.Set(showtimeId, snapshot, new MemoryCacheEntryOptions
@@ -122,7 +130,8 @@ public sealed class SeatMaps : IDisposable
         return snapshot;
     }
 
-    private static async Task<SeatMapSnapshot?> LoadAsync(BookingDbContext db, Guid showtimeId, DateTime now, CancellationToken cancellationToken)
+    private static async Task<SeatMapSnapshot?> LoadAsync(
+        BookingDbContext db, Guid showtimeId, DateTime now, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
         // One statement, so the version and the seats are one snapshot.
         var showtime = await db.Showtimes.AsNoTracking()
@@ -149,7 +158,8 @@ public sealed class SeatMaps : IDisposable
             .Select(s => s.HoldExpiresAt!.Value)
             .DefaultIfEmpty(DateTime.MaxValue)
             .Min();
-        return new SeatMapSnapshot(new SeatMapResponse(showtimeId, showtime.Version, seats), ETagOf(showtime.Version, lapsed), firstLapse);
+        var map = new SeatMapResponse(showtimeId, showtime.Version, seats);
+        return new SeatMapSnapshot(showtime.Version, JsonSerializer.SerializeToUtf8Bytes(map, options), ETagOf(showtime.Version, lapsed), firstLapse);
     }
 
     /// <summary>
@@ -168,15 +178,5 @@ public sealed class SeatMaps : IDisposable
         Seat.HoldLapsed(status, holdExpiresAt, now) ? SeatStatus.Available : status;
 }
 
-/// <summary>A seat map as read, its entity tag, and until when it is exact if no seat changes.</summary>
-public sealed record SeatMapSnapshot(SeatMapResponse Map, string ETag, DateTime ExactUntil)
-{
-    private byte[]? _json;
-
-    /// <summary>
-    /// The map as JSON, serialized on its first read only: a kept map is answered many times between two changes, and
-    /// serializing its 30 KB on each of them took a quarter of the ingress's CPU in a run of seat-map reads
-    /// (BENCHMARKS.md). Reads that race to be first serialize it each, to the same bytes.
-    /// </summary>
-    public byte[] Json(JsonSerializerOptions options) => _json ??= JsonSerializer.SerializeToUtf8Bytes(Map, options);
-}
+/// <summary>A seat map as read: its version, its JSON, its entity tag, and until when it is exact if no seat changes.</summary>
+public sealed record SeatMapSnapshot(long Version, byte[] Json, string ETag, DateTime ExactUntil);
