@@ -90,7 +90,7 @@ public static class BookingsApi
         }
 
         var statusUrl = $"/api/bookings/{id}";
-        return TypedResults.Accepted(statusUrl, BookingView.From(booking));
+        return TypedResults.Accepted(statusUrl, view);
     }
 
     /// <summary>
