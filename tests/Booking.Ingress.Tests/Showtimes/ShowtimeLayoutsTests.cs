@@ -32,6 +32,22 @@ public sealed class ShowtimeLayoutsTests(BookingSystemFixture system) : IDisposa
     }
 
     [Fact]
+    public async Task Should_keep_one_string_per_seat_id_for_showtimes_with_the_same_seats()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var first = await admin.CreateShowtimeIdAsync(60, ("A", 3));
+        var second = await admin.CreateShowtimeIdAsync(60, ("A", 3));
+        var layouts = NewLayouts();
+
+        var firstSeats = (await layouts.FindAsync(first, CancellationToken.None))!.SeatIds;
+        var secondSeats = (await layouts.FindAsync(second, CancellationToken.None))!.SeatIds;
+
+        // The sets hand out the strings they keep: the same instance in both layouts, not equal copies.
+        Assert.All(["A1", "A2", "A3"], seatId =>
+            Assert.Same(firstSeats.Single(kept => kept == seatId), secondSeats.Single(kept => kept == seatId)));
+    }
+
+    [Fact]
     public async Task Should_find_no_layout_for_an_unknown_showtime()
     {
         Assert.Null(await NewLayouts().FindAsync(Guid.NewGuid(), CancellationToken.None));
