@@ -115,10 +115,11 @@ export Auth__DevTokens=true Auth__SigningKey=${Auth__SigningKey:-bench-only-sign
 [ -n "$NICE" ] && set_group_nice "$NICE" $$
 declare -A PID_OF=()
 # Each service runs its framework code compiled at first call, not precompiled, as its container image sets it
-# (DOTNET_ReadyToRun=0 in the Dockerfiles; README, "Runtime settings").
+# (DOTNET_ReadyToRun=0 in the Dockerfiles; README, "Runtime settings"); DOTNET_ReadyToRun=1 in the environment turns
+# the precompiled code back on for the services.
 start_service() {   # start_service NAME PROJECT PORT: the app itself (not `dotnet run`), so its pid is the one sampled
   local name=$1 project=$2 port=$3
-  (cd "$ROOT/$project" && export DOTNET_ReadyToRun=0 && exec "${NICE_CMD[@]}" dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port") \
+  (cd "$ROOT/$project" && export DOTNET_ReadyToRun=${DOTNET_ReadyToRun:-0} && exec "${NICE_CMD[@]}" dotnet "bin/Release/net10.0/$project.dll" --urls "http://127.0.0.1:$port") \
     >"$LOGS/$name.log" 2>&1 </dev/null &
   PID_OF[$name]=$!
   PIDS+=("$!")

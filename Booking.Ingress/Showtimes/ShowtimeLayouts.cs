@@ -104,13 +104,18 @@ public sealed class ShowtimeLayouts(IMemoryCache cache, IServiceScopeFactory sco
             return shared;
         }
 
-        if (Volatile.Read(ref _seatIdCount) >= MaxSharedSeatIds || !_seatIds.TryAdd(seatId, seatId))
+        if (Volatile.Read(ref _seatIdCount) >= MaxSharedSeatIds)
         {
-            return _seatIds.GetValueOrDefault(seatId, seatId);
+            return seatId;
         }
 
-        Interlocked.Increment(ref _seatIdCount);
-        return seatId;
+        var kept = _seatIds.GetOrAdd(seatId, seatId);
+        if (ReferenceEquals(kept, seatId))
+        {
+            Interlocked.Increment(ref _seatIdCount);
+        }
+
+        return kept;
     }
 
     /// <summary>A showtime waiting in its group; the group's read sets <see cref="Layout"/> (null when unknown).</summary>
