@@ -133,33 +133,34 @@ public sealed class SeatMaps(IOptions<JsonOptions> json) : IDisposable
     private static async Task<SeatMapSnapshot?> LoadAsync(
         BookingDbContext db, Guid showtimeId, DateTime now, JsonSerializerOptions options, CancellationToken cancellationToken)
     {
-        // One statement, so the version and the seats are one snapshot.
-        var showtime = await db.Showtimes.AsNoTracking()
+        // One flat statement, so the version and the seats are one snapshot. A projection with the seat list nested
+        // in it cost more: in the full mix's overload, EF Core's collection shaper (a key comparison per row) was 13% of
+        // the ingress's CPU samples (BENCHMARKS.md, twelfth session).
+        var rows = await db.Showtimes.AsNoTracking()
             .Where(s => s.Id == showtimeId)
-            .Select(s => new
-            {
-                s.Version,
-                Seats = s.Seats.Select(seat => new { seat.SeatId, seat.Row, seat.Number, seat.Status, seat.HoldExpiresAt }).ToList(),
-            })
-            .FirstOrDefaultAsync(cancellationToken);
-        if (showtime is null)
+            .Join(db.Seats, s => s.Id, seat => seat.ShowtimeId,
+                (s, seat) => new { s.Version, seat.SeatId, seat.Row, seat.Number, seat.Status, seat.HoldExpiresAt })
+            .ToListAsync(cancellationToken);
+        // No rows: no such showtime, or one without seats, whose version no booking can move.
+        var version = rows.Count > 0 ? rows[0].Version : await CurrentVersionAsync(db, showtimeId, cancellationToken);
+        if (version is null)
         {
             return null;
         }
 
-        var seats = showtime.Seats
+        var seats = rows
             .OrderBy(s => s.Row.Length).ThenBy(s => s.Row, StringComparer.Ordinal).ThenBy(s => s.Number)
             .Select(s => new SeatResponse(s.SeatId, s.Row, s.Number, StatusNames.Of(VisibleStatus(s.Status, s.HoldExpiresAt, now))))
             .ToList();
-        var held = showtime.Seats.Where(s => s.Status == SeatStatus.Held).ToList();
+        var held = rows.Where(s => s.Status == SeatStatus.Held).ToList();
         var lapsed = held.Count(s => Seat.HoldLapsed(s.Status, s.HoldExpiresAt, now));
         var firstLapse = held
             .Where(s => !Seat.HoldLapsed(s.Status, s.HoldExpiresAt, now))
             .Select(s => s.HoldExpiresAt!.Value)
             .DefaultIfEmpty(DateTime.MaxValue)
             .Min();
-        var map = new SeatMapResponse(showtimeId, showtime.Version, seats);
-        return new SeatMapSnapshot(showtime.Version, JsonSerializer.SerializeToUtf8Bytes(map, options), ETagOf(showtime.Version, lapsed), firstLapse);
+        var map = new SeatMapResponse(showtimeId, version.Value, seats);
+        return new SeatMapSnapshot(version.Value, JsonSerializer.SerializeToUtf8Bytes(map, options), ETagOf(version.Value, lapsed), firstLapse);
     }
 
     /// <summary>

@@ -33,6 +33,22 @@ public sealed class SeatMapsTests(BookingSystemFixture system)
     }
 
     [Fact]
+    public async Task Should_list_seats_by_row_shorter_names_first_then_by_number()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("B", 2), ("AA", 1), ("A", 10));
+        await using var scope = system.Ingress.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+        using var seatMaps = NewSeatMaps();
+
+        var snapshot = await seatMaps.ReadAsync(db, showtimeId, DateTime.UtcNow, CancellationToken.None);
+
+        using var map = JsonDocument.Parse(snapshot!.Json);
+        var seatIds = map.RootElement.GetProperty("seats").EnumerateArray().Select(seat => seat.GetProperty("seatId").GetString());
+        Assert.Equal(["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "B1", "B2", "AA1"], seatIds);
+    }
+
+    [Fact]
     public async Task Should_serve_a_kept_map_only_until_the_version_moves_or_a_hold_lapses()
     {
         using var admin = await system.ClientAsync("admin", "admin");
