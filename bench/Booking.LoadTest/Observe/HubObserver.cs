@@ -61,6 +61,26 @@ public sealed class HubObserver(Uri realtime) : IAsyncDisposable
 
     public int Disconnects => Volatile.Read(ref _disconnects);
 
+    /// <summary>
+    /// Waits until <paramref name="shown"/> is true of what the hub has shown, checking every 100 ms, for at most
+    /// <paramref name="limit"/>: events trail the commits. Returns whether it came true.
+    /// </summary>
+    public async Task<bool> WaitUntilAsync(Func<HubObserver, bool> shown, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        while (!shown(this))
+        {
+            if (Stopwatch.GetTimestamp() >= until)
+            {
+                return false;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return true;
+    }
+
     public async Task WatchShowtimesAsync(string token, IReadOnlyList<Guid> showtimeIds, CancellationToken cancellationToken)
     {
         var connection = Build(token);

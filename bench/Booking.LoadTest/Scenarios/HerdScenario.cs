@@ -378,11 +378,7 @@ public static class HerdScenario
         HubObserver hub, Guid showtime, Accepted[] accepted, Dictionary<Guid, StoredBooking> rows, CancellationToken deadline)
     {
         var expected = accepted.Where(a => rows.TryGetValue(a.BookingId, out var row) && row.Status == "Held").Select(a => a.FirstSeat).ToList();
-        var until = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < until && expected.Any(seat => !hub.HeldSeats.ContainsKey((showtime, seat))))
-        {
-            await Task.Delay(100, deadline);
-        }
+        await hub.WaitUntilAsync(h => expected.All(seat => h.HeldSeats.ContainsKey((showtime, seat))), TimeSpan.FromSeconds(10), deadline);
     }
 
     private static LatencySummary MergeOutcomeLatencies(Latencies conflicts, Latencies accepted)

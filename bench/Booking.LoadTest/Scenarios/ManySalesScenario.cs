@@ -89,12 +89,8 @@ public static class ManySalesScenario
         var rows = await run.Database.ReadBookingsAsync(acceptedIds, deadline);
         if (hub is not null)
         {
-            var until = Stopwatch.GetTimestamp() + (10 * Stopwatch.Frequency);
             var heldCount = rows.Values.Count(r => r.Status == "Held");
-            while (Stopwatch.GetTimestamp() < until && hub.HeldSeats.Count < heldCount)
-            {
-                await Task.Delay(100, deadline);
-            }
+            await hub.WaitUntilAsync(h => h.HeldSeats.Count >= heldCount, TimeSpan.FromSeconds(10), deadline);
         }
 
         double MsSinceT0(long ticks) => (ticks - t0) * 1000.0 / Stopwatch.Frequency;

@@ -162,11 +162,8 @@ public static class MixedScenario
         await run.Database.WaitForStoredAsync(holdIds, options.Settle, deadline);
         var changed = confirmsAccepted.Concat(cancelsAccepted).ToList();
         await run.Database.WaitForStatusAsync(changed, "Held", options.Settle, deadline);
-        var hubUntil = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < hubUntil && holdIds.Any(id => !hub.Bookings.TryGetValue(id, out var seen) || seen.Held == 0))
-        {
-            await Task.Delay(100, deadline);
-        }
+        await hub.WaitUntilAsync(
+            h => holdIds.All(id => h.Bookings.TryGetValue(id, out var seen) && seen.Held != 0), TimeSpan.FromSeconds(5), deadline);
 
         var stepsAfter = await steps.ReadAsync(metricsHttp, deadline);
         var submitToHeld = new Latencies(capacity);

@@ -93,28 +93,14 @@ public sealed class RunContext(LoadOptions options, BookingApi api, BookingDatab
         }
 
         await Database.WaitForStatusAsync([.. accepted.Take(4).Select(a => a.Id)], "Held", Options.Settle, cancellationToken);
-        if (hub is not null)
+        if (hub is not null &&
+            !await hub.WaitUntilAsync(h => h.Bookings.Count >= accepted.Count && !h.HeldSeats.IsEmpty, Options.Settle, cancellationToken))
         {
-            await WaitForHubAsync(hub, accepted.Count, cancellationToken);
+            Console.WriteLine($"  warm-up: the hub showed {hub.Bookings.Count} of {accepted.Count} holds to their owners, {hub.HeldSeats.Count} to the watcher");
         }
 
         await Api.SendAsync(HttpMethod.Get, new Uri(Api.Base, $"/api/showtimes/{showtime}/seats"), null, null, true, cancellationToken);
         Console.WriteLine($"  warmed up every path in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
-    }
-
-    /// <summary>Waits (up to the settle time) until the owners' connections have shown every accepted warm-up hold, and the watcher one.</summary>
-    private async Task WaitForHubAsync(HubObserver hub, int accepted, CancellationToken cancellationToken)
-    {
-        var until = Stopwatch.GetTimestamp() + (long)(Options.Settle.TotalSeconds * Stopwatch.Frequency);
-        while ((hub.Bookings.Count < accepted || hub.HeldSeats.IsEmpty) && Stopwatch.GetTimestamp() < until)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
-
-        if (hub.Bookings.Count < accepted || hub.HeldSeats.IsEmpty)
-        {
-            Console.WriteLine($"  warm-up: the hub showed {hub.Bookings.Count} of {accepted} holds to their owners, {hub.HeldSeats.Count} to the watcher");
-        }
     }
 
     /// <summary>Mints one token per customer: before the clock starts.</summary>
