@@ -36,7 +36,7 @@ public static class HoldsApi
             .WithTags("Bookings")
             .WithSummary("Ask to hold seats; the outcome arrives on the booking")
             .RequireAuthorization()
-            .RequireRateLimiting(SheddingExtensions.PerCustomerPolicy)
+            .WithMetadata(new SheddingExtensions.LimitPerCustomer())
             .WithMetadata(new SheddingExtensions.ShedHoldsEarly());
         return app;
     }

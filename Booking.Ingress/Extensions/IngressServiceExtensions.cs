@@ -48,7 +48,7 @@ public static class IngressServiceExtensions
     {
         app.UseEarlyHoldShedding();
         app.UseBookingAuthentication();
-        app.UseRateLimiter();
+        app.UsePerCustomerLimit();
         app.MapShowtimesApi();
         app.MapHoldsApi();
         app.MapBookingsApi();

@@ -1,17 +1,11 @@
-using System.Threading.RateLimiting;
 using Booking.Core.Telemetry;
 using Booking.ServiceDefaults;
-using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace Booking.Ingress.Shedding;
 
 /// <summary>Registers the ingress's load shedding: a per-customer rate limit, the ingress's hold rate and the partition queue bound.</summary>
 public static class SheddingExtensions
 {
-    /// <summary>The rate-limiting policy of the hold endpoint.</summary>
-    public const string PerCustomerPolicy = "per-customer";
-
     public static IHostApplicationBuilder AddShedding(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SheddingOptions>().BindConfiguration(SheddingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -20,37 +14,40 @@ public static class SheddingExtensions
         builder.Services.AddSingleton<HoldAdmission>();
         builder.Services.AddSingleton<HoldShedding>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PartitionQueueDepths>());
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddSingleton<CustomerLimits>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CustomerLimits>());
+        return builder;
+    }
+
+    /// <summary>Marks the hold endpoint, whose requests <see cref="UsePerCustomerLimit"/> counts per customer.</summary>
+    public sealed class LimitPerCustomer;
+
+    /// <summary>
+    /// Answers 429 with <c>Retry-After</c> to a customer over <see cref="CustomerLimits"/> on an endpoint marked
+    /// <see cref="LimitPerCustomer"/>, before its body is read. Call it after authentication and authorization: it
+    /// needs the caller's customer id, and the endpoint lets in only authenticated callers.
+    /// </summary>
+    public static WebApplication UsePerCustomerLimit(this WebApplication app)
+    {
+        app.Use(async (http, next) =>
         {
-            limiter.AddPolicy(PerCustomerPolicy, http =>
+            if (http.GetEndpoint()?.Metadata.GetMetadata<LimitPerCustomer>() is not null
+                && http.User.Identity?.IsAuthenticated == true
+                && !http.RequestServices.GetRequiredService<CustomerLimits>().TryTake(http.User.CustomerId()))
             {
-                var options = http.RequestServices.GetRequiredService<IOptions<SheddingOptions>>().Value;
-                return RateLimitPartition.GetTokenBucketLimiter(
-                    http.User.CustomerId(),
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = options.PerCustomerBurst,
-                        TokensPerPeriod = options.PerCustomerPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        // An auto-replenishing bucket runs a timer of its own, one per customer seen (36,000 in
-                        // many-sales); the partitioned limiter's heartbeat (every 100 ms) replenishes the others with
-                        // one timer for all. many-sales went from 3,510-3,638 to 3,660-3,806 holds/s.
-                        AutoReplenishment = false,
-                    });
-            });
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                context.HttpContext.RequestServices.GetRequiredService<BookingMetrics>().RequestShed("customer_rate");
-                context.HttpContext.Response.Headers.RetryAfter = "1";
+                http.RequestServices.GetRequiredService<BookingMetrics>().RequestShed("customer_rate");
+                http.Response.Headers.RetryAfter = "1";
                 await TypedResults.Problem(
                         "Too many requests from this customer; try again in a second.",
                         statusCode: StatusCodes.Status429TooManyRequests,
                         title: "Slow down")
-                    .ExecuteAsync(context.HttpContext);
-            };
+                    .ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
         });
-        return builder;
+        return app;
     }
 
     /// <summary>Marks the hold endpoint, whose requests <see cref="UseEarlyHoldShedding"/> may refuse.</summary>

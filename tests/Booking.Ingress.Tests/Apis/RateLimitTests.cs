@@ -42,7 +42,7 @@ public sealed class RateLimitTests(BookingSystemFixture system)
         var burst = await Task.WhenAll(Enumerable.Range(1, 40).Select(n => greedy.HoldAsync(showtimeId, $"A{n}")));
         Assert.Contains(burst, r => r.StatusCode == HttpStatusCode.TooManyRequests);
 
-        // Tokens come back every second (10 of them), without a request to trigger it.
+        // Tokens come back at 10 a second; the next request counts them in.
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         var later = await Task.WhenAll(Enumerable.Range(51, 5).Select(n => greedy.HoldAsync(showtimeId, $"A{n}")));
