@@ -23,7 +23,7 @@ namespace Booking.Ingress.Shedding;
 public sealed class CustomerLimits(IOptions<SheddingOptions> options, TimeProvider clock) : BackgroundService
 {
     /// <summary>How often the buckets that are full again are dropped.</summary>
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly int _burst = options.Value.PerCustomerBurst;
     private readonly int _perSecond = options.Value.PerCustomerPerSecond;

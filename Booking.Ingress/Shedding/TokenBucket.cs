@@ -28,13 +28,13 @@ public sealed class TokenBucket(double capacity, double perSecond, TimeProvider 
         }
     }
 
-    /// <summary>Whether a token is there, without taking it.</summary>
+    /// <summary>Whether <see cref="TryTake"/> would give a token now, without taking it.</summary>
     public bool HasRoom()
     {
         lock (_lock)
         {
             Refill();
-            return _tokens >= 1;
+            return !_retired && _tokens >= 1;
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class CustomerLimitsTests
         clock.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(1, TakeAll(limits, "greedy"));
 
-        // A quiet minute saves up the burst, no more.
+        // A quiet minute fills the bucket to the burst, no more.
         clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(3, TakeAll(limits, "greedy"));
     }
@@ -53,7 +53,7 @@ public sealed class CustomerLimitsTests
         clock.Advance(TimeSpan.FromSeconds(2));
         Assert.True(bucket.TryRetireIfFull());
         Assert.True(bucket.IsRetired);
-        Assert.True(bucket.HasRoom());
+        Assert.False(bucket.HasRoom());
         Assert.False(bucket.TryTake());
     }
 
