@@ -12,7 +12,7 @@ namespace Booking.Ingress.Shedding;
 /// <para>
 /// Not ASP.NET Core's rate-limiting middleware with a partition per customer: its limiters are kept and visited ten
 /// times a second, all of them (the 36,000 customers of many-sales), and with the middleware's own work that cost the
-/// ingress about a seventh of its CPU in many-sales (BENCHMARKS.md). Here a request costs a dictionary lookup and a
+/// ingress about a ninth of its CPU per hold in many-sales (BENCHMARKS.md). Here a request costs a dictionary lookup and a
 /// lock, and the minute's visit is all that grows with the number of customers.
 /// </para>
 /// <para>
