@@ -12,8 +12,8 @@ namespace Booking.Ingress.Shedding;
 /// <para>
 /// Not ASP.NET Core's rate-limiting middleware with a partition per customer: its limiters are kept and visited ten
 /// times a second, all of them (the 36,000 customers of many-sales), and with the middleware's own work that cost the
-/// ingress about a ninth of its CPU per hold in many-sales (BENCHMARKS.md). Here a request costs a dictionary lookup and a
-/// lock, and the minute's visit is all that grows with the number of customers.
+/// ingress about a ninth of its CPU per hold in many-sales (BENCHMARKS.md). Here a request costs a dictionary lookup
+/// and a lock, and the minute's visit is all that grows with the number of customers.
 /// </para>
 /// <para>
 /// A bucket dropped while a request still holds it was retired first (<see cref="TokenBucket.TryRetireIfFull"/>), so
