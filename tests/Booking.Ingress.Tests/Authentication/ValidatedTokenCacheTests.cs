@@ -20,11 +20,17 @@ public sealed class ValidatedTokenCacheTests
         var first = await cache.ValidateTokenAsync(token, Parameters());
         var second = await cache.ValidateTokenAsync(token, Parameters());
         var third = await cache.ValidateTokenAsync(token, Parameters());
+        var fourth = await cache.ValidateTokenAsync(token, Parameters());
 
-        Assert.All([first, second, third], result => Assert.True(result.IsValid));
-        Assert.NotSame(first.ClaimsIdentity, second.ClaimsIdentity);
-        Assert.Same(second.ClaimsIdentity, third.ClaimsIdentity);
+        Assert.All([first, second, third, fourth], result => Assert.True(result.IsValid));
         Assert.Equal(2, inner.Validations);
+        Assert.Same(third.ClaimsIdentity, fourth.ClaimsIdentity);
+        // What is kept carries the claims, names and lifetime that validation gave.
+        Assert.Equal(Claims(second), Claims(third));
+        Assert.Equal(second.ClaimsIdentity.NameClaimType, third.ClaimsIdentity.NameClaimType);
+        Assert.Equal(second.ClaimsIdentity.RoleClaimType, third.ClaimsIdentity.RoleClaimType);
+        Assert.Equal(second.SecurityToken.ValidTo, third.SecurityToken.ValidTo);
+        Assert.Equal(second.SecurityToken.ValidFrom, third.SecurityToken.ValidFrom);
 
         // exp is in whole seconds: wait until it has passed, then the kept result must not be served.
         var expired = DateTimeOffset.FromUnixTimeSeconds(expiresAt.ToUnixTimeSeconds());
@@ -70,6 +76,9 @@ public sealed class ValidatedTokenCacheTests
         Assert.True((await cache.ValidateTokenAsync(tokens[0], Parameters())).IsValid);
         Assert.Equal(11, inner.Validations);
     }
+
+    private static List<(string Type, string Value)> Claims(TokenValidationResult result) =>
+        [.. result.ClaimsIdentity.Claims.Select(claim => (claim.Type, claim.Value))];
 
     private static TokenValidationParameters Parameters() => new()
     {
