@@ -12,14 +12,17 @@ namespace Booking.ServiceDefaults;
 /// </summary>
 /// <remarks>
 /// <para>
-/// What a caller gets is what validation would answer. Only valid results are kept, keyed by the whole token
-/// (signature included). A result is served only until the token's <c>exp</c> plus the clock skew, with the clock
-/// validation uses. The validation parameters must stay the same for the handler's life; here they come from the
-/// <c>Auth</c> section once, at startup.
+/// A caller gets what validation would answer: valid or not, and the same claims and lifetime. Only valid results are
+/// kept, keyed by the whole token (signature included), and served only until the token's <c>exp</c> plus the clock
+/// skew, by the clock validation uses. The parsed token itself is not kept: a served result's
+/// <see cref="TokenValidationResult.SecurityToken"/> carries only the lifetime, which is all the bearer handler reads.
+/// The validation parameters must stay the same for the handler's life; here they come from the <c>Auth</c> section
+/// once, at startup.
 /// </para>
 /// <para>
-/// The memory is bounded: two generations of up to <c>capacity</c> tokens each, about 1.3 KB a token kept. When the newer one is full it becomes
-/// the older one, and the older one is dropped. A token found in the older one moves to the newer one.
+/// The memory is bounded: two generations of up to <c>capacity</c> tokens each, about 1.3 KB a token kept. When the
+/// newer one is full it becomes the older one, and the older one is dropped. A token found in the older one moves to
+/// the newer one.
 /// </para>
 /// <para>
 /// The requests that carry one token share its <see cref="System.Security.Claims.ClaimsIdentity"/>, so nothing may
