@@ -77,7 +77,11 @@ public sealed class ShowtimeLayouts(IMemoryCache cache, IServiceScopeFactory sco
             .AsAsyncEnumerable();
         await foreach (var row in rows)
         {
-            seatIds[row.ShowtimeId].Add(SharedSeatId(row.SeatId));
+            // A showtime created between the two reads has seats but was not found: it stays unknown for now.
+            if (seatIds.TryGetValue(row.ShowtimeId, out var set))
+            {
+                set.Add(SharedSeatId(row.SeatId));
+            }
         }
 
         foreach (var pending in group)

@@ -85,6 +85,31 @@ public sealed class ShowtimeLayoutsTests(BookingSystemFixture system) : IDisposa
         }
     }
 
+    [Fact]
+    public async Task Should_find_no_layout_for_a_showtime_created_between_its_two_reads()
+    {
+        // The showtime is stored after the read of showtimes found nothing and before the read of their seats.
+        var showtime = new Showtime
+        {
+            Id = Guid.NewGuid(), Movie = "m", Auditorium = "a", StartsAt = DateTime.UtcNow, HoldSeconds = 60, CreatedAt = DateTime.UtcNow,
+        };
+        showtime.AddRow("A", 3);
+        var createdBeforeSecondRead = new BeforeSecondRead(async () =>
+        {
+            await using var scope = system.Ingress.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
+            db.Showtimes.Add(showtime);
+            await db.SaveChangesAsync();
+        });
+        await using var services = new ServiceCollection()
+            .AddDbContext<BookingDbContext>(options => options.UseBookingPostgres(system.Postgres).AddInterceptors(createdBeforeSecondRead))
+            .BuildServiceProvider();
+        var layouts = new ShowtimeLayouts(_memory, services.GetRequiredService<IServiceScopeFactory>());
+
+        Assert.Null(await layouts.FindAsync(showtime.Id, CancellationToken.None));
+        Assert.True(createdBeforeSecondRead.Ran);
+    }
+
     private ShowtimeLayouts NewLayouts() =>
         new(_memory, system.Ingress.Services.GetRequiredService<IServiceScopeFactory>());
 
@@ -102,6 +127,26 @@ public sealed class ShowtimeLayoutsTests(BookingSystemFixture system) : IDisposa
             if (Interlocked.Increment(ref _commands) == 1)
             {
                 await _released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Runs an action just before the second command executes.</summary>
+    private sealed class BeforeSecondRead(Func<Task> action) : DbCommandInterceptor
+    {
+        private int _commands;
+
+        public bool Ran { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+            DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _commands) == 2)
+            {
+                await action();
+                Ran = true;
             }
 
             return result;
