@@ -36,7 +36,6 @@ public static class AuthenticationExtensions
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((jwt, auth) =>
             {
-                jwt.MapInboundClaims = false;
                 jwt.TokenHandlers.Clear();
                 jwt.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }, ValidatedTokensKept));
                 jwt.TokenValidationParameters = new TokenValidationParameters
@@ -96,7 +95,7 @@ public static class AuthenticationExtensions
     /// The validated tokens a process keeps in each of <see cref="ValidatedTokenCache"/>'s two generations: a herd of
     /// ten thousand buyers, about 1.3 KB each.
     /// </summary>
-    public const int ValidatedTokensKept = 10_000;
+    private const int ValidatedTokensKept = 10_000;
 
     /// <summary>The longest <c>sub</c> accepted: the length of the bookings' customer id column.</summary>
     public const int MaxSubjectLength = 200;

@@ -43,22 +43,16 @@ public sealed class ValidatedTokenCache(TokenHandler inner, int capacity) : Toke
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (Find(token, validationParameters.ClockSkew) is { } remembered)
+        var kept = Find(token);
+        if (kept is not null && kept != SeenOnce && DateTime.UtcNow <= kept.SecurityToken.ValidTo + validationParameters.ClockSkew)
         {
-            return remembered;
+            return kept;
         }
 
         var result = await inner.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is not null)
         {
-            if (Find(token) is null)
-            {
-                Remember(token, SeenOnce);
-            }
-            else
-            {
-                Remember(token, Compact(result));
-            }
+            Remember(token, kept is null ? SeenOnce : Compact(result));
         }
 
         return result;
@@ -78,12 +72,6 @@ public sealed class ValidatedTokenCache(TokenHandler inner, int capacity) : Toke
             SecurityToken = new Lifetime(result.SecurityToken.ValidFrom, result.SecurityToken.ValidTo),
         };
     }
-
-    /// <summary>A kept result of <paramref name="token"/> that has not expired.</summary>
-    private TokenValidationResult? Find(string token, TimeSpan clockSkew) =>
-        Find(token) is { } result && result != SeenOnce && DateTime.UtcNow <= result.SecurityToken.ValidTo + clockSkew
-            ? result
-            : null;
 
     /// <summary>What is kept for <paramref name="token"/>: a result, <see cref="SeenOnce"/>, or nothing.</summary>
     private TokenValidationResult? Find(string token)
