@@ -37,7 +37,8 @@ public sealed class CustomerLimits(IOptions<SheddingOptions> options, TimeProvid
     {
         while (true)
         {
-            var bucket = _buckets.GetOrAdd(customerId, _ => new TokenBucket(_burst, _perSecond, clock));
+            // The factory takes its state as an argument, so a request allocates no closure.
+            var bucket = _buckets.GetOrAdd(customerId, static (_, limits) => limits.NewBucket(), this);
             if (bucket.TryTake())
             {
                 return true;
@@ -52,6 +53,8 @@ public sealed class CustomerLimits(IOptions<SheddingOptions> options, TimeProvid
             _buckets.TryRemove(new KeyValuePair<string, TokenBucket>(customerId, bucket));
         }
     }
+
+    private TokenBucket NewBucket() => new(_burst, _perSecond, clock);
 
     /// <summary>Drops the buckets that are full again; returns how many.</summary>
     public int Sweep()
