@@ -281,6 +281,9 @@ redis_stop() {
 # RabbitMQ
 
 # The environment shared by the broker, its CLI tools and `down`; one VAR=VALUE per line.
+# `+S 1:1`: one Erlang scheduler thread. On a small machine that the broker shares with the services (CI, the
+# benchmarks), a second scheduler mostly hands messages between threads: at a steady 1,000 holds/s the broker took
+# 35-36% of a core with one, against 46-47% with two, and many-sales committed as many holds (BENCHMARKS.md).
 rabbit_write_env() {
   local dir=$1 amqp=$2 dist=$3 epmd=$4 r=$1/rabbitmq
   cat >"$r/rabbit.env" <<EOF
@@ -299,7 +302,7 @@ RABBITMQ_CONF_ENV_FILE=$r/rabbitmq-env.conf
 RABBITMQ_CONFIG_FILE=$r/rabbitmq.conf
 RABBITMQ_ADVANCED_CONFIG_FILE=$r/advanced.config
 RABBITMQ_ENABLED_PLUGINS_FILE=$r/enabled_plugins
-RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}
+RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1} +S 1:1
 RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}
 EOF
 }
