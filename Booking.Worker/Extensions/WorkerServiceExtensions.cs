@@ -29,6 +29,7 @@ public static class WorkerServiceExtensions
         builder.Services.AddSingleton<LaneLocks>();
         builder.Services.AddSingleton<CommitLanes>();
         builder.Services.AddSingleton<GroupCommit<RequestSeatHold>>();
+        builder.Services.AddSingleton(_ => new KnownSeats());
         builder.Services.AddScoped<HoldBatch>();
         builder.Services.AddScoped<WriteRetry>();
         builder.Services.AddScoped<PoisonHolds>();

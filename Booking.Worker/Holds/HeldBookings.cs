@@ -9,7 +9,7 @@ namespace Booking.Worker.Holds;
 /// showtimes and seats, changes each booking that is still held, and saves under version checks. A booking that is
 /// not held (any more) is left as it is and returned, so its outcome is published again.
 /// </summary>
-public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProvider clock)
+public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, KnownSeats known, TimeProvider clock)
 {
     /// <summary>
     /// Applies <paramref name="changes"/> and saves, deciding again on fresh rows when another writer got there first
@@ -50,6 +50,7 @@ public sealed class HeldBookings(BookingDbContext db, WriteRetry retry, TimeProv
         }
 
         await db.SaveChangesSetBasedAsync(cancellationToken);
+        known.Learn(db);
         return touched;
     }
 }

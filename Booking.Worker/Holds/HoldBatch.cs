@@ -10,9 +10,11 @@ namespace Booking.Worker.Holds;
 
 /// <summary>
 /// Applies many hold requests in one transaction, in arrival order, each to its own exact outcome: all its seats
-/// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever.
+/// held, or rejected with <c>seats_taken</c>. One commit for many holds is the main throughput lever. A first attempt
+/// decides on the rows this worker last committed (<see cref="KnownSeats"/>), so it reads nothing; a retry reads them.
 /// </summary>
-public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvider clock, BookingMetrics metrics, PartitionDelays delays)
+public sealed class HoldBatch(
+    BookingDbContext db, WriteRetry retry, KnownSeats known, TimeProvider clock, BookingMetrics metrics, PartitionDelays delays)
 {
     /// <summary>
     /// Applies <paramref name="commands"/> and saves, deciding again on fresh rows when another writer got there
@@ -43,10 +45,9 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         }
 
         var showtimeIds = pending.Select(c => c.ShowtimeId).Distinct().ToList();
-        var showtimes = await db.Showtimes.Where(s => showtimeIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
         var wanted = pending.SelectMany(c => c.SeatIds.Select(seatId => (c.ShowtimeId, seatId))).ToHashSet();
-        var seats = (await db.FindSeatsAsync(wanted, cancellationToken)).ToDictionary(s => (s.ShowtimeId, s.SeatId));
-        db.Seats.AttachRange(seats.Values);
+        var (showtimes, seats) = (lookForStored ? null : await known.TryAttachAsync(db, showtimeIds, wanted, now, cancellationToken))
+            ?? await ReadAsync(showtimeIds, wanted, cancellationToken);
         var lapsed = await LoadLapsedHoldsAsync(seats.Values, now, cancellationToken);
 
         var requestedBookings = new List<BookingRecord>(pending.Count);
@@ -86,9 +87,30 @@ public sealed class HoldBatch(BookingDbContext db, WriteRetry retry, TimeProvide
         // Decided now, so their versions are final; the lapsed holds ended on the way stay unpublished until marked.
         requestedBookings.ForEach(OutcomePublisher.CarriedByMessage);
 
-        await db.SaveChangesSetBasedAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesSetBasedAsync(cancellationToken);
+        }
+        catch
+        {
+            // A kept row may have been stale; the retry reads the rows, and the next batch the showtimes in full.
+            known.Forget(showtimeIds);
+            throw;
+        }
+
+        known.Learn(db);
         Count(pending, changed.Skip(existing.Count).ToList(), clock.GetUtcNow());
         return changed;
+    }
+
+    /// <summary>The batch's showtimes and the seats it asks for, read from the database and tracked.</summary>
+    private async Task<(Dictionary<Guid, Showtime> Showtimes, Dictionary<(Guid ShowtimeId, string SeatId), Seat> Seats)> ReadAsync(
+        List<Guid> showtimeIds, HashSet<(Guid ShowtimeId, string SeatId)> wanted, CancellationToken cancellationToken)
+    {
+        var showtimes = await db.Showtimes.Where(s => showtimeIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var seats = (await db.FindSeatsAsync(wanted, cancellationToken)).ToDictionary(s => (s.ShowtimeId, s.SeatId));
+        db.Seats.AttachRange(seats.Values);
+        return (showtimes, seats);
     }
 
     private void Count(List<RequestSeatHold> applied, List<BookingRecord> changed, DateTimeOffset committedAt)

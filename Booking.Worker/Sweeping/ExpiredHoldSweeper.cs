@@ -65,6 +65,7 @@ public sealed class ExpiredHoldSweeper(
             return 0;
         }
 
+        services.GetRequiredService<KnownSeats>().Learn(db);
         metrics.HoldsExpired(bookings.Count);
 
         var publisher = services.GetRequiredService<IPublishEndpoint>();
