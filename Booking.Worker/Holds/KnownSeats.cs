@@ -13,8 +13,8 @@ namespace Booking.Worker.Holds;
 /// <remarks>
 /// <para>
 /// Nothing here is trusted for correctness. A hold taken on a kept row is written under that row's concurrency
-/// token, as one taken on a row just read is: when another writer (a sweep, another worker, this worker's confirms)
-/// changed the row since, the save fails, the showtime is forgotten, and the batch is decided again on rows read
+/// token, as one taken on a row just read is: when a writer that did not tell this one (another worker, say) changed
+/// the row since, the save fails, the showtime is forgotten, and the batch is decided again on rows read
 /// fresh (<see cref="WriteRetry"/>). A batch is decided from kept rows only when every seat it asks for is kept and
 /// free: a refusal writes nothing to the seat, so no version check could catch a refusal made on a stale row, and
 /// such a batch reads its rows as before.
@@ -23,7 +23,7 @@ namespace Booking.Worker.Holds;
 /// Every writer of seats in the worker tells this after its commit (<see cref="Learn"/>), so the rows stay current and
 /// version checks rarely fail. A showtime is kept in full once a batch asks for it, and at most
 /// <see cref="DefaultMaxSeats"/> seats are kept in all; the showtimes used longest ago go first. In many-sales, 100,000
-/// seats kept raised the worker's resident memory by 25-40 MB.
+/// seats kept raised the worker's resident memory by 23-44 MB.
 /// </para>
 /// <para>
 /// Rows changed outside the worker's transactions must move their <c>version</c> on, as every writer here does: a
