@@ -36,7 +36,6 @@ public sealed class KnownSeats(int maxSeats = KnownSeats.DefaultMaxSeats)
     public const int DefaultMaxSeats = 200_000;
 
     private readonly ConcurrentDictionary<Guid, KnownShowtime> _showtimes = new();
-    private int _seatCount;
 
     /// <summary>How many showtimes are kept now.</summary>
     public int Count => _showtimes.Count;
@@ -147,10 +146,7 @@ public sealed class KnownSeats(int maxSeats = KnownSeats.DefaultMaxSeats)
     {
         foreach (var id in showtimeIds)
         {
-            if (_showtimes.TryRemove(id, out var known))
-            {
-                Interlocked.Add(ref _seatCount, -known.Seats.Count);
-            }
+            _showtimes.TryRemove(id, out _);
         }
     }
 
@@ -167,30 +163,25 @@ public sealed class KnownSeats(int maxSeats = KnownSeats.DefaultMaxSeats)
             .ToLookup(s => s.ShowtimeId);
         foreach (var showtime in showtimes)
         {
-            var known = new KnownShowtime(showtime, seats[showtime.Id].ToDictionary(s => s.SeatId));
-            if (_showtimes.TryAdd(showtime.Id, known))
-            {
-                Interlocked.Add(ref _seatCount, known.Seats.Count);
-            }
+            _showtimes.TryAdd(showtime.Id, new KnownShowtime(showtime, seats[showtime.Id].ToDictionary(s => s.SeatId)));
         }
 
         DropLeastUsed(keep: missing);
     }
 
+    /// <summary>Runs only after a read of missing showtimes, so counting the kept seats here costs the batches nothing.</summary>
     private void DropLeastUsed(IReadOnlyCollection<Guid> keep)
     {
-        if (Volatile.Read(ref _seatCount) <= maxSeats)
+        var seatCount = _showtimes.Values.Sum(known => known.Seats.Count);
+        foreach (var (id, known) in _showtimes.Where(pair => !keep.Contains(pair.Key)).OrderBy(pair => pair.Value.LastUsed).ToList())
         {
-            return;
-        }
-
-        foreach (var (id, _) in _showtimes.Where(pair => !keep.Contains(pair.Key)).OrderBy(pair => pair.Value.LastUsed).ToList())
-        {
-            Forget([id]);
-            if (Volatile.Read(ref _seatCount) <= maxSeats)
+            if (seatCount <= maxSeats)
             {
                 return;
             }
+
+            Forget([id]);
+            seatCount -= known.Seats.Count;
         }
     }
 

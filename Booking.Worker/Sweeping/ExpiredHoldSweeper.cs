@@ -14,7 +14,8 @@ namespace Booking.Worker.Sweeping;
 /// under version checks, so a showtime someone else changed first is skipped and picked up by the next sweep.
 /// </summary>
 public sealed class ExpiredHoldSweeper(
-    IServiceScopeFactory scopes, IOptions<SweeperOptions> options, TimeProvider clock, BookingMetrics metrics, ILogger<ExpiredHoldSweeper> logger)
+    IServiceScopeFactory scopes, IOptions<SweeperOptions> options, KnownSeats known, TimeProvider clock, BookingMetrics metrics,
+    ILogger<ExpiredHoldSweeper> logger)
     : PeriodicSweeper(options, logger)
 {
     public override async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -65,7 +66,7 @@ public sealed class ExpiredHoldSweeper(
             return 0;
         }
 
-        services.GetRequiredService<KnownSeats>().Learn(db);
+        known.Learn(db);
         metrics.HoldsExpired(bookings.Count);
 
         var publisher = services.GetRequiredService<IPublishEndpoint>();
