@@ -6,12 +6,22 @@ namespace Booking.LoadTest.Measure;
 
 /// <summary>
 /// Samples, from /proc, the CPU time and resident memory of named processes (VmRSS; for a process with its
-/// descendants, e.g. PostgreSQL's backends, the sum of their Pss) and of the whole machine, every half second while a
-/// phase runs. CPU is given in percent of one core, so 200% is both cores of a 2-core machine.
+/// descendants, e.g. PostgreSQL's backends, the sum of their Pss) and of the whole machine while a phase runs: CPU and
+/// VmRSS every half second, a group's Pss every <see cref="GroupMemoryEvery"/> samples and at the phase's start and
+/// end. CPU is given in percent of one core, so 200% is both cores of a 2-core machine.
 /// </summary>
+/// <remarks>
+/// VmRSS is a counter the kernel keeps. Pss is not: reading <c>smaps_rollup</c> walks every page table of the process,
+/// under the lock that the process's own page faults and mappings take. Read for every PostgreSQL backend and for
+/// RabbitMQ twice a second, it was a fifth of the load generator's CPU at 1,000 holds/s, and it made the servers
+/// being measured wait (BENCHMARKS.md).
+/// </remarks>
 public sealed class ProcessSampler
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>A group's Pss is read at every this many samples (5 s), VmRSS and CPU at every one.</summary>
+    private const int GroupMemoryEvery = 10;
     private readonly List<(string Name, int Pid, bool WithDescendants)> _targets;
 
     public ProcessSampler(IEnumerable<(string Name, int Pid, bool WithDescendants)> targets)
@@ -39,7 +49,7 @@ public sealed class ProcessSampler
             _sampler = sampler;
             Name = name;
             _machineStart = _machineLast = MachineCpu();
-            foreach (var (target, cpu, rss) in sampler.Read())
+            foreach (var (target, cpu, rss) in sampler.Read(groupMemory: true))
             {
                 _figures[target] = (cpu, cpu, rss, 0);
             }
@@ -53,7 +63,7 @@ public sealed class ProcessSampler
         {
             await _stop.CancelAsync();
             await _loop;
-            Sample(0);
+            Sample(0, groupMemory: true);
             var seconds = Stopwatch.GetElapsedTime(_startTicks).TotalSeconds;
             var processes = new JsonObject();
             foreach (var (target, (startCpu, lastCpu, maxRss, peak)) in _figures.OrderBy(f => f.Key, StringComparer.Ordinal))
@@ -90,11 +100,11 @@ public sealed class ProcessSampler
             var last = Stopwatch.GetTimestamp();
             try
             {
-                while (true)
+                for (var samples = 1; ; samples++)
                 {
                     await Task.Delay(interval, _stop.Token);
                     var now = Stopwatch.GetTimestamp();
-                    Sample(Stopwatch.GetElapsedTime(last, now).TotalSeconds);
+                    Sample(Stopwatch.GetElapsedTime(last, now).TotalSeconds, groupMemory: samples % GroupMemoryEvery == 0);
                     last = now;
                 }
             }
@@ -103,9 +113,9 @@ public sealed class ProcessSampler
             }
         }
 
-        private void Sample(double seconds)
+        private void Sample(double seconds, bool groupMemory)
         {
-            foreach (var (target, cpu, rss) in _sampler.Read())
+            foreach (var (target, cpu, rss) in _sampler.Read(groupMemory))
             {
                 if (!_figures.TryGetValue(target, out var figure))
                 {
@@ -146,7 +156,8 @@ public sealed class ProcessSampler
         }
     }
 
-    private IEnumerable<(string Name, double CpuSeconds, long RssKb)> Read()
+    /// <summary>The targets' CPU and memory; a group's memory only when <paramref name="groupMemory"/>, 0 otherwise.</summary>
+    private IEnumerable<(string Name, double CpuSeconds, long RssKb)> Read(bool groupMemory)
     {
         Dictionary<int, List<int>>? children = null;
         foreach (var (name, pid, withDescendants) in _targets)
@@ -169,7 +180,7 @@ public sealed class ProcessSampler
             var alive = false;
             foreach (var p in pids)
             {
-                if (ReadProcess(p, proportional: withDescendants) is { } figures)
+                if (ReadProcess(p, withDescendants ? (groupMemory ? Memory.Pss : Memory.None) : Memory.Rss) is { } figures)
                 {
                     alive = true;
                     cpu += figures.CpuSeconds;
@@ -184,11 +195,21 @@ public sealed class ProcessSampler
         }
     }
 
-    /// <summary>
-    /// CPU seconds and resident kB of one process. For a group of processes (PostgreSQL's backends share their buffers)
-    /// <paramref name="proportional"/> reads Pss instead, so shared pages are counted once across the group.
-    /// </summary>
-    private static (double CpuSeconds, long RssKb)? ReadProcess(int pid, bool proportional)
+    /// <summary>Which memory figure <see cref="ReadProcess"/> reads.</summary>
+    private enum Memory
+    {
+        /// <summary>None: the figure is 0.</summary>
+        None,
+
+        /// <summary>VmRSS, a counter.</summary>
+        Rss,
+
+        /// <summary>Pss, so that pages shared in a group of processes (PostgreSQL's buffers) count once; a page-table walk.</summary>
+        Pss,
+    }
+
+    /// <summary>CPU seconds and the resident kB that <paramref name="memory"/> names of one process.</summary>
+    private static (double CpuSeconds, long RssKb)? ReadProcess(int pid, Memory memory)
     {
         try
         {
@@ -197,7 +218,12 @@ public sealed class ProcessSampler
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             long rss = 0;
-            var (file, field) = proportional ? ($"/proc/{pid}/smaps_rollup", "Pss:") : ($"/proc/{pid}/status", "VmRSS:");
+            if (memory == Memory.None)
+            {
+                return (ticks / ClockTicksPerSecond, rss);
+            }
+
+            var (file, field) = memory == Memory.Pss ? ($"/proc/{pid}/smaps_rollup", "Pss:") : ($"/proc/{pid}/status", "VmRSS:");
             foreach (var line in File.ReadLines(file))
             {
                 if (line.StartsWith(field, StringComparison.Ordinal))
