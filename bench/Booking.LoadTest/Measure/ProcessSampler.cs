@@ -13,8 +13,8 @@ namespace Booking.LoadTest.Measure;
 /// <remarks>
 /// VmRSS is a counter the kernel keeps. Pss is not: reading <c>smaps_rollup</c> walks every page table of the process,
 /// under the lock that the process's own page faults and mappings take. Read for every PostgreSQL backend and for
-/// RabbitMQ twice a second, it was a fifth of the load generator's CPU at 1,000 holds/s, and it made the servers
-/// being measured wait (BENCHMARKS.md).
+/// RabbitMQ twice a second, it was a fifth of the load generator's CPU at 1,000 holds/s, and each walk can hold up the
+/// page faults of the server being measured (BENCHMARKS.md).
 /// </remarks>
 public sealed class ProcessSampler
 {
