@@ -33,9 +33,9 @@ public sealed class PartitionOptions
     /// held 1,000 holds/s with a lower tail than 4 (fewer, bigger transactions) and stored a many-sales burst about
     /// as soon, though its holds waited longer in the queues after their 202 (the ingress, with more of the CPU, took
     /// them in sooner); with 1 the worker fell behind in many-sales (BENCHMARKS.md). Since hold batches decide on kept
-    /// rows (<see cref="Holds.KnownSeats"/>), 1 lane there gave a lower tail at a steady 1,000 holds/s and fewer holds
-    /// committed per second in many-sales: where the worker shares its machine with everything, 1 favours latency at
-    /// a steady rate, 2 a sale's burst.
+    /// rows (<see cref="Holds.KnownSeats"/>), 1 lane there gave a lower tail at a steady 1,000 holds/s in two of four
+    /// runs and fewer holds committed per second in many-sales; measure 1 where steady latency matters more than a
+    /// sale's burst.
     /// </summary>
     [Range(1, 64)]
     public int CommitLanes { get; set; } = 2;
