@@ -101,21 +101,35 @@ public static class HoldsApi
         var command = new RequestSeatHold(
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
             id, customerId, seats, request.CallbackUrl, clock.GetUtcNow(), idempotencyKey);
-        if (idempotencyKey is not null &&
-            await FindEarlierRequestAsync(command, http.RequestServices, pending, cancellationToken) is { } earlier)
+        var claimed = false;
+        if (idempotencyKey is not null)
         {
-            return IsSameRequest(earlier, command)
-                ? Accepted(command.BookingId)
-                : TypedResults.Problem(
-                    "This Idempotency-Key was already used for a different request.",
-                    statusCode: StatusCodes.Status422UnprocessableEntity,
-                    title: "Idempotency-Key reused");
+            // The stored booking first: a key's record in Redis lapses long before its booking does.
+            var earlier = await FindStoredRequestAsync(command, http.RequestServices, cancellationToken);
+            if (earlier is not null)
+            {
+                return IsSameRequest(earlier, command) ? Accepted(command.BookingId) : KeyReused();
+            }
+
+            // Then one atomic claim, so that of two requests with this key sent at once one is compared with the other.
+            // A same-body copy of a pending request goes on and sends the command again: its 202 then rests on its own
+            // send, not on one that may still fail, and the worker applies the booking id once.
+            (claimed, earlier) = await ClaimQuietlyAsync(pending, command, logger, cancellationToken);
+            if (earlier is not null && !IsSameRequest(earlier, command))
+            {
+                return KeyReused();
+            }
         }
 
         var gateTtl = TimeSpan.FromSeconds(layout.HoldSeconds + options.Value.GateSlackSeconds);
         var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
         if (conflicts.Count > 0)
         {
+            if (claimed)
+            {
+                await ForgetQuietlyAsync(pending, command, logger);
+            }
+
             admission.GiveBack();
             metrics.HoldRejectedAtGate();
             return TypedResults.Problem(
@@ -130,7 +144,7 @@ public static class HoldsApi
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {
-            await ReleaseQuietlyAsync(gate, command, logger);
+            await ReleaseQuietlyAsync(gate, command, logger, claimed ? pending : null);
             return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
         }
 
@@ -139,7 +153,8 @@ public static class HoldsApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
-            remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
+            // A request with a key was recorded by its claim, or by the request it copies.
+            remembered = idempotencyKey is null ? RememberQuietlyAsync(pending, command, logger, timeout.Token) : Task.CompletedTask;
             await holdSender.SendAsync(ShowtimePartitions.PartitionOf(id, options.Value.Partitions), command, timeout.Token);
             await remembered;
         }
@@ -148,7 +163,7 @@ public static class HoldsApi
             // Not accepted, so nothing may stay half-done: the gate keys and the pending record of this request go.
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
             await remembered;
-            await ReleaseQuietlyAsync(gate, command, logger, rememberedIn: pending);
+            await ReleaseQuietlyAsync(gate, command, logger, pending);
             metrics.RequestShed("broker_unavailable");
             return ServiceUnavailable(
                 http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
@@ -165,25 +180,47 @@ public static class HoldsApi
     }
 
     /// <summary>
-    /// The request an idempotency key was first used for: stored by the worker, or still pending. The database context
-    /// is taken here, not as a parameter of the endpoint, so that a hold without the header takes none: at a sale's
-    /// opening every hold in flight otherwise held a pooled context, and the pool built a new one for each.
+    /// The request an idempotency key was first used for, as the worker stored it. The database context is taken here,
+    /// not as a parameter of the endpoint, so that a hold without the header takes none: at a sale's opening every hold
+    /// in flight otherwise held a pooled context, and the pool built a new one for each.
     /// </summary>
-    private static async Task<RequestSeatHold?> FindEarlierRequestAsync(
-        RequestSeatHold command, IServiceProvider services, PendingBookings pending, CancellationToken cancellationToken)
+    private static async Task<RequestSeatHold?> FindStoredRequestAsync(
+        RequestSeatHold command, IServiceProvider services, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<BookingDbContext>();
         var stored = await db.Bookings.AsNoTracking()
             .Where(b => b.Id == command.BookingId)
             .Select(b => new { b.ShowtimeId, b.SeatIds, b.CallbackUrl })
             .FirstOrDefaultAsync(cancellationToken);
-        if (stored is not null)
-        {
-            return command with { ShowtimeId = stored.ShowtimeId, SeatIds = stored.SeatIds, CallbackUrl = stored.CallbackUrl };
-        }
-
-        return await pending.FindAsync(command.BookingId, cancellationToken);
+        return stored is null
+            ? null
+            : command with { ShowtimeId = stored.ShowtimeId, SeatIds = stored.SeatIds, CallbackUrl = stored.CallbackUrl };
     }
+
+    /// <summary>
+    /// Claims the request's booking id (<see cref="PendingBookings.ClaimAsync"/>). When Redis cannot be reached the
+    /// request goes on unclaimed, checked against the stored booking only, as the gate lets requests through then too.
+    /// </summary>
+    private static async Task<(bool Claimed, RequestSeatHold? Earlier)> ClaimQuietlyAsync(
+        PendingBookings pending, RequestSeatHold command, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var earlier = await pending.ClaimAsync(command, cancellationToken);
+            return (earlier is null, earlier);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not claim Idempotency-Key booking {BookingId}; checked against stored bookings only", command.BookingId);
+            return (false, null);
+        }
+    }
+
+    private static ProblemHttpResult KeyReused() =>
+        TypedResults.Problem(
+            "This Idempotency-Key was already used for a different request.",
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Idempotency-Key reused");
 
     private static bool IsSameRequest(RequestSeatHold earlier, RequestSeatHold command) =>
         earlier.ShowtimeId == command.ShowtimeId &&
@@ -204,20 +241,34 @@ public static class HoldsApi
         }
     }
 
-    /// <summary>Frees a refused request's gate keys, and its pending record when one was written.</summary>
+    /// <summary>Frees a refused request's gate keys, and its pending record when it may have written one.</summary>
     private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger, PendingBookings? rememberedIn = null)
     {
         try
         {
             await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
-            if (rememberedIn is not null)
-            {
-                await rememberedIn.ForgetAsync(command.BookingId, CancellationToken.None);
-            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Could not free the gate keys of refused hold {BookingId}; they lapse with their TTL", command.BookingId);
+        }
+
+        if (rememberedIn is not null)
+        {
+            await ForgetQuietlyAsync(rememberedIn, command, logger);
+        }
+    }
+
+    /// <summary>Forgets a refused request's own pending record; a record it failed to forget lapses in minutes.</summary>
+    private static async Task ForgetQuietlyAsync(PendingBookings pending, RequestSeatHold command, ILogger logger)
+    {
+        try
+        {
+            await pending.ForgetAsync(command, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not forget the pending record of refused hold {BookingId}", command.BookingId);
         }
     }
 

@@ -44,6 +44,32 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [answers[0].BookingId]);
     }
 
+    [Fact]
+    public async Task Should_accept_one_body_and_answer_422_to_the_other_when_one_key_is_sent_with_two_bodies_at_once()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-two-bodies"); // 20 requests: a customer of its own, under the per-customer burst
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
+        var key = Guid.NewGuid().ToString();
+        string[][] bodies = [["A1", "A2"], ["A3", "A4"]];
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var seats = bodies[i % 2];
+            return (Seats: seats, Answer: await HoldAsync(alice, showtimeId, key, seats));
+        }));
+
+        var accepted = answers.Where(a => a.Answer.Status == HttpStatusCode.Accepted).ToList();
+        var winner = accepted[0].Seats;
+        Assert.All(accepted, a => Assert.Equal(winner, a.Seats));
+        Assert.All(answers.Where(a => a.Seats != winner), a => Assert.Equal(HttpStatusCode.UnprocessableEntity, a.Answer.Status));
+        Assert.Equal(10, accepted.Count);
+        var bookingId = Assert.Single(accepted.Select(a => a.Answer.BookingId).Distinct());
+        Assert.Equal("held", await alice.WaitForStatusAsync(bookingId));
+        Assert.Equal(winner, await StoredSeatsAsync(bookingId));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [bookingId]);
+    }
+
     private static async Task<(HttpStatusCode Status, Guid BookingId)> HoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
@@ -51,6 +77,13 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         var response = await client.Http.SendAsync(request);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (response.StatusCode, response.StatusCode == HttpStatusCode.Accepted ? body.GetProperty("bookingId").GetGuid() : Guid.Empty);
+    }
+
+    private async Task<string[]> StoredSeatsAsync(Guid bookingId)
+    {
+        await using var scope = system.Worker.Services.CreateAsyncScope();
+        var booking = await scope.ServiceProvider.GetRequiredService<BookingDbContext>().Bookings.SingleAsync(b => b.Id == bookingId);
+        return [.. booking.SeatIds];
     }
 
     private async Task<int> BookingCountAsync(Guid showtimeId)
