@@ -51,6 +51,7 @@ public static class HoldsApi
         ISeatGate gate,
         HoldSender holdSender,
         PendingBookings pending,
+        IdempotencyClaims claims,
         IOptions<BookingOptions> options,
         TimeProvider clock,
         BookingMetrics metrics,
@@ -101,23 +102,20 @@ public static class HoldsApi
         var command = new RequestSeatHold(
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
             id, customerId, seats, request.CallbackUrl, clock.GetUtcNow(), idempotencyKey);
-        var claimed = false;
         if (idempotencyKey is not null)
         {
-            // The stored booking first: a key's record in Redis lapses long before its booking does.
-            var earlier = await FindStoredRequestAsync(command, http.RequestServices, cancellationToken);
-            if (earlier is not null)
+            // The stored booking first: it keeps its key for as long as it exists, longer than the key's claim.
+            if (await FindStoredRequestAsync(command, http.RequestServices, cancellationToken) is { } stored)
             {
-                return IsSameRequest(earlier, command) ? Accepted(command.BookingId) : KeyReused();
+                return IsSameRequest(stored, command) ? Accepted(command.BookingId) : KeyReused();
             }
 
-            // Then one atomic claim, so that of two requests with this key sent at once one is compared with the other.
-            // A same-body copy of a pending request goes on and sends the command again: its 202 then rests on its own
-            // send, not on one that may still fail, and the worker applies the booking id once.
-            (claimed, earlier) = await ClaimQuietlyAsync(pending, command, logger, cancellationToken);
-            if (earlier is not null && !IsSameRequest(earlier, command))
+            switch (await ClaimQuietlyAsync(claims, command, logger, cancellationToken))
             {
-                return KeyReused();
+                case IdempotencyClaim.OtherBody:
+                    return KeyReused();
+                case IdempotencyClaim.CopyOfSent:
+                    return Accepted(command.BookingId);
             }
         }
 
@@ -125,11 +123,6 @@ public static class HoldsApi
         var conflicts = await TryGateAsync(gate, command, gateTtl, logger);
         if (conflicts.Count > 0)
         {
-            if (claimed)
-            {
-                await ForgetQuietlyAsync(pending, command, logger);
-            }
-
             admission.GiveBack();
             metrics.HoldRejectedAtGate();
             return TypedResults.Problem(
@@ -144,7 +137,7 @@ public static class HoldsApi
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {
-            await ReleaseQuietlyAsync(gate, command, logger, claimed ? pending : null);
+            await ReleaseQuietlyAsync(gate, command, logger);
             return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
         }
 
@@ -153,8 +146,7 @@ public static class HoldsApi
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendTimeout);
-            // A request with a key was recorded by its claim, or by the request it copies.
-            remembered = idempotencyKey is null ? RememberQuietlyAsync(pending, command, logger, timeout.Token) : Task.CompletedTask;
+            remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
             await holdSender.SendAsync(ShowtimePartitions.PartitionOf(id, options.Value.Partitions), command, timeout.Token);
             await remembered;
         }
@@ -163,10 +155,15 @@ public static class HoldsApi
             // Not accepted, so nothing may stay half-done: the gate keys and the pending record of this request go.
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
             await remembered;
-            await ReleaseQuietlyAsync(gate, command, logger, pending);
+            await ReleaseQuietlyAsync(gate, command, logger, rememberedIn: pending);
             metrics.RequestShed("broker_unavailable");
             return ServiceUnavailable(
                 http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
+        }
+
+        if (idempotencyKey is not null)
+        {
+            await MarkSentQuietlyAsync(claims, command, logger);
         }
 
         metrics.HoldAccepted();
@@ -198,21 +195,33 @@ public static class HoldsApi
     }
 
     /// <summary>
-    /// Claims the request's booking id (<see cref="PendingBookings.ClaimAsync"/>). When Redis cannot be reached the
-    /// request goes on unclaimed, checked against the stored booking only, as the gate lets requests through then too.
+    /// Binds the key to this body (<see cref="IdempotencyClaims"/>). When Redis cannot be reached the request goes on
+    /// as the first, checked against stored bookings only, as the gate lets requests through then too.
     /// </summary>
-    private static async Task<(bool Claimed, RequestSeatHold? Earlier)> ClaimQuietlyAsync(
-        PendingBookings pending, RequestSeatHold command, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IdempotencyClaim> ClaimQuietlyAsync(
+        IdempotencyClaims claims, RequestSeatHold command, ILogger logger, CancellationToken cancellationToken)
     {
         try
         {
-            var earlier = await pending.ClaimAsync(command, cancellationToken);
-            return (earlier is null, earlier);
+            return await claims.ClaimAsync(command, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Could not claim Idempotency-Key booking {BookingId}; checked against stored bookings only", command.BookingId);
-            return (false, null);
+            logger.LogWarning(ex, "Could not claim the Idempotency-Key of hold {BookingId}; checked against stored bookings only", command.BookingId);
+            return IdempotencyClaim.First;
+        }
+    }
+
+    /// <summary>Unmarked, later copies of the request send again and are still applied once.</summary>
+    private static async Task MarkSentQuietlyAsync(IdempotencyClaims claims, RequestSeatHold command, ILogger logger)
+    {
+        try
+        {
+            await claims.MarkSentAsync(command, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            logger.LogWarning(ex, "Could not mark the Idempotency-Key of hold {BookingId} as sent", command.BookingId);
         }
     }
 
@@ -241,34 +250,20 @@ public static class HoldsApi
         }
     }
 
-    /// <summary>Frees a refused request's gate keys, and its pending record when it may have written one.</summary>
+    /// <summary>Frees a refused request's gate keys, and its pending record when one was written.</summary>
     private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger, PendingBookings? rememberedIn = null)
     {
         try
         {
             await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
+            if (rememberedIn is not null)
+            {
+                await rememberedIn.ForgetAsync(command, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             logger.LogWarning(ex, "Could not free the gate keys of refused hold {BookingId}; they lapse with their TTL", command.BookingId);
-        }
-
-        if (rememberedIn is not null)
-        {
-            await ForgetQuietlyAsync(rememberedIn, command, logger);
-        }
-    }
-
-    /// <summary>Forgets a refused request's own pending record; a record it failed to forget lapses in minutes.</summary>
-    private static async Task ForgetQuietlyAsync(PendingBookings pending, RequestSeatHold command, ILogger logger)
-    {
-        try
-        {
-            await pending.ForgetAsync(command, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            logger.LogWarning(ex, "Could not forget the pending record of refused hold {BookingId}", command.BookingId);
         }
     }
 

@@ -30,6 +30,7 @@ public static class IngressServiceExtensions
         builder.Services.AddSingleton<ShowtimeLayouts>();
         builder.Services.AddSingleton<SeatMaps>();
         builder.Services.AddSingleton<PendingBookings>();
+        builder.Services.AddSingleton<IdempotencyClaims>();
         builder.Services.AddSingleton<HoldSender>();
         builder.AddShedding();
         builder.Services.AddSingleton<IngressWarmUp>();

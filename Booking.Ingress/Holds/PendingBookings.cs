@@ -14,8 +14,8 @@ namespace Booking.Ingress.Holds;
 /// <remarks>
 /// It was kept through <c>IDistributedCache</c>, which writes a hash and its expiry as two commands; every accepted
 /// hold pays for this write, and one plain command instead of two raised many-sales by about a tenth (BENCHMARKS.md).
-/// A request with an <c>Idempotency-Key</c> is recorded by <see cref="ClaimAsync"/> instead, before the gate, so that
-/// of two requests for one booking id exactly one is recorded first and the other can be compared with it.
+/// Copies of a request with an <c>Idempotency-Key</c> share its booking id, so a refused copy forgets only the record
+/// it wrote itself.
 /// </remarks>
 public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer? redis = null)
 {
@@ -29,8 +29,8 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         return 0
         """;
 
-    /// <summary>Makes the in-memory claim's look-up and write one step; Redis does that for the shared record.</summary>
-    private readonly Lock _memoryClaims = new();
+    /// <summary>Makes the in-memory forget's comparison and removal one step, as the script does in Redis.</summary>
+    private readonly Lock _memoryForget = new();
 
     public Task RememberAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
@@ -42,34 +42,6 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         }
 
         return redis.GetDatabase().StringSetAsync(Key(command.BookingId), bytes, Lifetime).WaitAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Records <paramref name="command"/> unless a request for its booking id is already recorded, in one step: of
-    /// requests for one id sent at the same moment, exactly one is recorded. Returns the request recorded before, or
-    /// null when this one is now the record. Throws when Redis cannot be reached.
-    /// </summary>
-    public async Task<RequestSeatHold?> ClaimAsync(RequestSeatHold command, CancellationToken cancellationToken)
-    {
-        var bytes = Serialize(command);
-        if (redis is null)
-        {
-            lock (_memoryClaims)
-            {
-                if (memory.TryGetValue(Key(command.BookingId), out byte[]? recorded))
-                {
-                    return Deserialize(recorded!);
-                }
-
-                memory.Set(Key(command.BookingId), bytes, Lifetime);
-                return null;
-            }
-        }
-
-        var earlier = await redis.GetDatabase()
-            .StringSetAndGetAsync(Key(command.BookingId), bytes, Lifetime, keepTtl: false, When.NotExists)
-            .WaitAsync(cancellationToken);
-        return earlier.IsNull ? null : Deserialize(earlier!);
     }
 
     /// <summary>The pending request, or null; also null when Redis cannot be reached (then it reads as unknown).</summary>
@@ -94,7 +66,7 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         var bytes = Serialize(command);
         if (redis is null)
         {
-            lock (_memoryClaims)
+            lock (_memoryForget)
             {
                 if (memory.TryGetValue(Key(command.BookingId), out byte[]? recorded) && recorded.AsSpan().SequenceEqual(bytes))
                 {

@@ -70,6 +70,27 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [bookingId]);
     }
 
+    [Fact]
+    public async Task Should_keep_a_key_bound_to_its_first_body_after_that_body_was_refused()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-refused-key");
+        using var bob = await system.ClientAsync("bob-refused-key");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        var bobs = await HoldAsync(bob, showtimeId, Guid.NewGuid().ToString(), "A1");
+        Assert.Equal(HttpStatusCode.Accepted, bobs.Status);
+        var key = Guid.NewGuid().ToString();
+
+        var refused = await HoldAsync(alice, showtimeId, key, "A1");
+        var otherBody = await HoldAsync(alice, showtimeId, key, "A2");
+        var sameBody = await HoldAsync(alice, showtimeId, key, "A1");
+
+        Assert.Equal(
+            (HttpStatusCode.Conflict, HttpStatusCode.UnprocessableEntity, HttpStatusCode.Conflict),
+            (refused.Status, otherBody.Status, sameBody.Status));
+        Assert.Equal(HttpStatusCode.Accepted, (await HoldAsync(alice, showtimeId, Guid.NewGuid().ToString(), "A2")).Status);
+    }
+
     private static async Task<(HttpStatusCode Status, Guid BookingId)> HoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };

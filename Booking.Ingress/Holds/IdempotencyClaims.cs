@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Booking.Contracts;
+using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
+
+namespace Booking.Ingress.Holds;
+
+/// <summary>
+/// Binds an <c>Idempotency-Key</c>'s booking id to the first request body sent with it, in one step (<c>SET NX GET</c>
+/// in Redis, a lock in memory), so that of requests with one key and different bodies sent at the same moment exactly
+/// one goes on. A binding is never undone, whatever the request's outcome, and lasts a day: after a <c>409</c> or a
+/// <c>503</c>, the key still belongs to its first body. Once the first body's command is in the queue the binding says
+/// so, and later copies are answered <c>202</c> without sending again.
+/// </summary>
+/// <remarks>Needs Redis 7.0 or later (<c>NX</c> together with <c>GET</c>).</remarks>
+public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexer? redis = null)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(1);
+    private const string Open = "open\n";
+    private const string Sent = "sent\n";
+
+    /// <summary>Held in memory only when there is no Redis (standalone): one process, one lock.</summary>
+    private readonly Lock _memoryLock = new();
+
+    /// <summary>Throws when Redis cannot be reached.</summary>
+    public async Task<IdempotencyClaim> ClaimAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    {
+        var body = Body(command);
+        string? earlier;
+        if (redis is null)
+        {
+            lock (_memoryLock)
+            {
+                if (!memory.TryGetValue(Key(command.BookingId), out earlier))
+                {
+                    memory.Set(Key(command.BookingId), Open + body, Lifetime);
+                }
+            }
+        }
+        else
+        {
+            earlier = await redis.GetDatabase()
+                .StringSetAndGetAsync(Key(command.BookingId), Open + body, Lifetime, keepTtl: false, When.NotExists)
+                .WaitAsync(cancellationToken);
+        }
+
+        return earlier switch
+        {
+            null => IdempotencyClaim.First,
+            _ when earlier == Sent + body => IdempotencyClaim.CopyOfSent,
+            _ when earlier == Open + body => IdempotencyClaim.CopyOfOpen,
+            _ => IdempotencyClaim.OtherBody,
+        };
+    }
+
+    /// <summary>Records that a command with this body is in the queue. Throws when Redis cannot be reached.</summary>
+    public Task MarkSentAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    {
+        if (redis is null)
+        {
+            lock (_memoryLock)
+            {
+                memory.Set(Key(command.BookingId), Sent + Body(command), Lifetime);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        return redis.GetDatabase()
+            .StringSetAsync(Key(command.BookingId), Sent + Body(command), expiry: null, keepTtl: true, When.Exists)
+            .WaitAsync(cancellationToken);
+    }
+
+    /// <summary>What makes two requests the same: the showtime, the (normalized) seats and the callback.</summary>
+    private static string Body(RequestSeatHold command) =>
+        JsonSerializer.Serialize(new { command.ShowtimeId, command.SeatIds, command.CallbackUrl });
+
+    private static string Key(Guid bookingId) => $"booking:idempotency:{bookingId:N}";
+}
+
+/// <summary>What <see cref="IdempotencyClaims.ClaimAsync"/> found.</summary>
+public enum IdempotencyClaim
+{
+    /// <summary>The key was free: this request is its first body.</summary>
+    First,
+
+    /// <summary>The same body is on its way and not yet in the queue: this copy sends too, so its 202 rests on its own send.</summary>
+    CopyOfOpen,
+
+    /// <summary>The same body is in the queue: answer 202 at once.</summary>
+    CopyOfSent,
+
+    /// <summary>The key belongs to another body: 422.</summary>
+    OtherBody,
+}
