@@ -107,7 +107,7 @@ public static class HoldsApi
             // The stored booking first: it keeps its key for as long as it exists, longer than the key's claim.
             if (await FindStoredRequestAsync(command, http.RequestServices, cancellationToken) is { } stored)
             {
-                return IsSameRequest(stored, command) ? Accepted(command.BookingId) : KeyReused();
+                return IdempotencyClaims.IsSameBody(stored, command) ? Accepted(command.BookingId) : KeyReused();
             }
 
             switch (await ClaimQuietlyAsync(claims, command, logger, cancellationToken))
@@ -230,11 +230,6 @@ public static class HoldsApi
             "This Idempotency-Key was already used for a different request.",
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: "Idempotency-Key reused");
-
-    private static bool IsSameRequest(RequestSeatHold earlier, RequestSeatHold command) =>
-        earlier.ShowtimeId == command.ShowtimeId &&
-        earlier.SeatIds.SequenceEqual(command.SeatIds) &&
-        earlier.CallbackUrl == command.CallbackUrl;
 
     /// <summary>Asks the gate; when Redis is down the request goes on to the worker, which has the truth.</summary>
     private static async Task<IReadOnlyList<string>> TryGateAsync(ISeatGate gate, RequestSeatHold command, TimeSpan ttl, ILogger logger)

@@ -71,7 +71,9 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
             .WaitAsync(cancellationToken);
     }
 
-    /// <summary>What makes two requests the same: the showtime, the (normalized) seats and the callback.</summary>
+    /// <summary>Whether two requests for one key are the same: the showtime, the (normalized) seats and the callback.</summary>
+    public static bool IsSameBody(RequestSeatHold one, RequestSeatHold other) => Body(one) == Body(other);
+
     private static string Body(RequestSeatHold command) =>
         JsonSerializer.Serialize(new { command.ShowtimeId, command.SeatIds, command.CallbackUrl });
 
