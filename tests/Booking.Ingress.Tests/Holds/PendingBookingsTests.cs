@@ -9,8 +9,7 @@ namespace Booking.Ingress.Tests.Holds;
 
 /// <summary>
 /// An accepted hold reads back until it is forgotten, and a request forgets only its own record: from Redis and from
-/// memory alike. In the system's collection, because the system
-/// flushes Redis when it starts.
+/// memory alike. In the system's collection, because the system flushes Redis when it starts.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class PendingBookingsTests(BookingSystemFixture system) : IDisposable
