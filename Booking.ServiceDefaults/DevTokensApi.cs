@@ -11,7 +11,7 @@ namespace Booking.ServiceDefaults;
 public static class DevTokensApi
 {
     /// <summary>A token request: the subject (customer id) and its roles.</summary>
-    public sealed record DevTokenRequest([property: Required, StringLength(AuthenticationExtensions.MaxSubjectLength, MinimumLength = 1)] string Subject, string[]? Roles);
+    public sealed record DevTokenRequest([property: Required, StringLength(AuthenticationExtensions.MaxSubjectLength, MinimumLength = 1)] string Subject, string[]? Roles = null);
 
     /// <summary>A minted token.</summary>
     public sealed record DevTokenResponse(string AccessToken, DateTimeOffset ExpiresAt);

@@ -24,11 +24,20 @@ public static class BookingsApi
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/bookings").WithTags("Bookings").RequireAuthorization();
-        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a booking (owner or admin)");
-        api.MapPost("/{id:guid}/confirm", ConfirmAsync).WithSummary("Buy the held seats (owner)");
-        api.MapDelete("/{id:guid}", CancelAsync).WithSummary("Cancel a hold and free its seats (owner)");
+        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a booking (owner or admin)").ProducesBookingNotFound();
+        api.MapPost("/{id:guid}/confirm", ConfirmAsync).WithSummary("Buy the held seats (owner)").ProducesSendForHeldProblems();
+        api.MapDelete("/{id:guid}", CancelAsync).WithSummary("Cancel a hold and free its seats (owner)").ProducesSendForHeldProblems();
         return app;
     }
+
+    private static RouteHandlerBuilder ProducesBookingNotFound(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblemExample(404, "Booking not found", $"Booking {ApiExamples.ExampleBookingId} does not exist.");
+
+    private static RouteHandlerBuilder ProducesSendForHeldProblems(this RouteHandlerBuilder builder) =>
+        builder.ProducesBookingNotFound()
+            .ProducesProblemExample(
+                409, "Booking not held", "The booking is expired; only a held booking can be confirmed or cancelled.", ("bookingStatus", "expired"))
+            .ProducesServiceUnavailable();
 
     private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(
         Guid id, ClaimsPrincipal user, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Booking.Core;
 using Booking.Core.Data;
 
@@ -6,9 +7,10 @@ namespace Booking.Ingress.Apis;
 /// <summary>A hold request: the seats, all or none, and where to POST status changes.</summary>
 /// <param name="Seats">Seat ids such as <c>A1</c>.</param>
 /// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters, or nothing.</param>
-public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl)
+public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl = null)
 {
     /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> NormalizedSeats => [.. (Seats ?? []).Select(s => (s ?? "").Trim().ToUpperInvariant())];
 
     /// <summary>What is wrong with the request apart from the showtime's own seats; empty when nothing is.</summary>

@@ -37,7 +37,12 @@ public static class HoldsApi
             .WithSummary("Ask to hold seats; the outcome arrives on the booking")
             .RequireAuthorization()
             .WithMetadata(new SheddingExtensions.LimitPerCustomer())
-            .WithMetadata(new SheddingExtensions.ShedHoldsEarly());
+            .WithMetadata(new SheddingExtensions.ShedHoldsEarly())
+            .ProducesShowtimeNotFound()
+            .ProducesProblemExample(409, "Seats taken", "Some of the seats are already held or sold.", ("conflictingSeats", new[] { "A2" }))
+            .ProducesProblemExample(422, "Idempotency-Key reused", "This Idempotency-Key was already used for a different request.")
+            .ProducesProblemExample(429, "Slow down", "Too many requests from this customer; try again in a second.")
+            .ProducesServiceUnavailable();
         return app;
     }
 
@@ -274,6 +279,10 @@ public static class HoldsApi
             logger.LogWarning(ex, "Could not record pending hold {BookingId}", command.BookingId);
         }
     }
+
+    /// <summary>Declares the <see cref="ServiceUnavailable"/> answer in the API reference.</summary>
+    internal static RouteHandlerBuilder ProducesServiceUnavailable(this RouteHandlerBuilder builder) =>
+        builder.ProducesProblemExample(503, "Try again later", BusyBroker, ("retryAfterSeconds", 1));
 
     internal static ProblemHttpResult ServiceUnavailable(
         HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not applied. Try again shortly.", int retryAfterSeconds = 5)

@@ -8,10 +8,10 @@ namespace Booking.Ingress.Apis;
 /// <param name="Movie">The movie's title.</param>
 /// <param name="Auditorium">The auditorium's name.</param>
 /// <param name="StartsAt">When the screening starts.</param>
-/// <param name="HoldSeconds">How long a hold lasts; the configured default when left out.</param>
 /// <param name="Rows">The rows, front to back: a label (letters) and a seat count each.</param>
+/// <param name="HoldSeconds">How long a hold lasts; the configured default when left out.</param>
 public sealed partial record CreateShowtimeRequest(
-    string? Movie, string? Auditorium, DateTimeOffset? StartsAt, int? HoldSeconds, IReadOnlyList<SeatRowRequest>? Rows)
+    string? Movie, string? Auditorium, DateTimeOffset? StartsAt, IReadOnlyList<SeatRowRequest>? Rows, int? HoldSeconds = null)
 {
     private const int MaxRows = 52;
     private const int MaxSeatsPerRow = 200;

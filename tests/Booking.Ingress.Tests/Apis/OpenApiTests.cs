@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Booking.Testing;
+
+namespace Booking.Ingress.Tests.Apis;
+
+/// <summary>
+/// The OpenAPI document describes the API of DESIGN.md: every route, the answers each one can give, and examples
+/// (DESIGN: "examples included"), the documented problem answers as the API really gives them.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class OpenApiTests(BookingSystemFixture system)
+{
+    [Fact]
+    public async Task Should_describe_every_route_of_the_api()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+
+        string[] expected =
+        [
+            "post /api/showtimes", "get /api/showtimes", "get /api/showtimes/{id}", "get /api/showtimes/{id}/seats",
+            "post /api/showtimes/{id}/holds", "get /api/bookings/{id}", "post /api/bookings/{id}/confirm", "delete /api/bookings/{id}",
+        ];
+        var described = paths.EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => $"{operation.Name} {path.Name}"))
+            .ToHashSet();
+        Assert.All(expected, route => Assert.Contains(route, described));
+    }
+
+    [Fact]
+    public async Task Should_give_the_hold_request_its_answers_and_examples()
+    {
+        var document = await DocumentAsync();
+        var hold = document.GetProperty("paths").GetProperty("/api/showtimes/{id}/holds").GetProperty("post");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        Assert.Equal(
+            ["202", "400", "404", "409", "422", "429", "503"],
+            hold.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        var request = schemas.GetProperty("HoldRequest");
+        Assert.Equal(["seats"], request.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(["seats", "callbackUrl"], request.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("A1", request.GetProperty("examples")[0].GetProperty("seats")[0].GetString());
+        Assert.Equal("pending", schemas.GetProperty("HoldAcceptedResponse").GetProperty("examples")[0].GetProperty("status").GetString());
+        Assert.Equal("held", schemas.GetProperty("BookingView").GetProperty("examples")[0].GetProperty("status").GetString());
+        Assert.DoesNotContain(
+            "holdSeconds", schemas.GetProperty("CreateShowtimeRequest").GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public async Task Should_document_the_seats_taken_answer_as_the_api_gives_it()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-openapi");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
+        await alice.HoldAcceptedAsync(showtimeId, "A1");
+        using var conflict = await alice.HoldAsync(showtimeId, "A1");
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        var answer = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
+
+        var example = (await DocumentAsync()).GetProperty("paths").GetProperty("/api/showtimes/{id}/holds").GetProperty("post")
+            .GetProperty("responses").GetProperty("409").GetProperty("content").GetProperty("application/problem+json").GetProperty("example");
+
+        Assert.Equal(
+            answer.EnumerateObject().Select(p => p.Name).Except(["type", "traceId"]).Order(),
+            example.EnumerateObject().Select(p => p.Name).Order());
+        foreach (var field in new[] { "title", "status", "detail" })
+        {
+            Assert.Equal(answer.GetProperty(field).ToString(), example.GetProperty(field).ToString());
+        }
+    }
+
+    private async Task<JsonElement> DocumentAsync()
+    {
+        using var http = system.CreateAnonymousClient();
+        return JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")).RootElement;
+    }
+}
