@@ -14,20 +14,24 @@ namespace Booking.Ingress.Apis;
 /// </summary>
 public static class ApiExamples
 {
-    private static readonly Guid ShowtimeId = Guid.Parse("01a22256-fd4d-7342-9f4e-13d5e9a25817");
-    private static readonly Guid BookingId = Guid.Parse("01a22256-fdcd-7bde-8cbb-fb5599b0eb56");
+    /// <summary>The showtime of the examples, also for problem details that name one.</summary>
+    public static readonly Guid ExampleShowtimeId = Guid.Parse("01a22256-fd4d-7342-9f4e-13d5e9a25817");
+
+    /// <summary>The booking of the examples, also for problem details that name one.</summary>
+    public static readonly Guid ExampleBookingId = Guid.Parse("01a22256-fdcd-7bde-8cbb-fb5599b0eb56");
+
     private static readonly DateTimeOffset StartsAt = new(2026, 12, 19, 20, 0, 0, TimeSpan.Zero);
 
     private static readonly Dictionary<Type, object> Bodies = new()
     {
         [typeof(CreateShowtimeRequest)] = new CreateShowtimeRequest(
             "Nosferatu", "Hall 1", StartsAt, [new SeatRowRequest("A", 12), new SeatRowRequest("B", 12)], HoldSeconds: 600),
-        [typeof(ShowtimeResponse)] = new ShowtimeResponse(ShowtimeId, "Nosferatu", "Hall 1", StartsAt, 600, 24, new SeatCounts(20, 2, 2)),
+        [typeof(ShowtimeResponse)] = new ShowtimeResponse(ExampleShowtimeId, "Nosferatu", "Hall 1", StartsAt, 600, 24, new SeatCounts(20, 2, 2)),
         [typeof(SeatMapResponse)] = new SeatMapResponse(
-            ShowtimeId, 4, [new SeatResponse("A1", "A", 1, "sold"), new SeatResponse("A2", "A", 2, "held"), new SeatResponse("A3", "A", 3, "available")]),
+            ExampleShowtimeId, 4, [new SeatResponse("A1", "A", 1, "sold"), new SeatResponse("A2", "A", 2, "held"), new SeatResponse("A3", "A", 3, "available")]),
         [typeof(HoldRequest)] = new HoldRequest(["A1", "A2"], "https://tickets.example.com/booking-events"),
-        [typeof(HoldAcceptedResponse)] = new HoldAcceptedResponse(BookingId, "pending", $"/api/bookings/{BookingId}"),
-        [typeof(BookingView)] = new BookingView(BookingId, ShowtimeId, "alice", ["A1", "A2"], "held", null, new(2026, 11, 28, 13, 40, 0, TimeSpan.Zero), 2),
+        [typeof(HoldAcceptedResponse)] = new HoldAcceptedResponse(ExampleBookingId, "pending", $"/api/bookings/{ExampleBookingId}"),
+        [typeof(BookingView)] = new BookingView(ExampleBookingId, ExampleShowtimeId, "alice", ["A1", "A2"], "held", null, new(2026, 11, 28, 13, 40, 0, TimeSpan.Zero), 2),
         [typeof(HttpValidationProblemDetails)] = new HttpValidationProblemDetails(
             new Dictionary<string, string[]> { ["seats"] = ["These seats do not exist in this showtime: Z9."] }) { Status = 400 },
     };
@@ -69,10 +73,4 @@ public static class ApiExamples
                 return Task.CompletedTask;
             });
     }
-
-    /// <summary>The example id of a booking, for problem details that name one.</summary>
-    public static Guid ExampleBookingId => BookingId;
-
-    /// <summary>The example id of a showtime, for problem details that name one.</summary>
-    public static Guid ExampleShowtimeId => ShowtimeId;
 }
