@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Booking.Core.Bookings;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 
 namespace Booking.Ingress.Apis;
@@ -9,8 +9,8 @@ namespace Booking.Ingress.Apis;
 /// <summary>
 /// The examples of the API reference (<c>/openapi/v1.json</c>, shown by the reference page in Development): a sample
 /// of each request and response body, written with the API's own JSON options so that it reads as the wire does, and
-/// the problem answers of each endpoint, each with an example body. The framework adds <c>type</c> and <c>traceId</c>
-/// to every real problem answer.
+/// the problem answers of each endpoint, each with an example made by the method that makes the real answer (which
+/// also carries a <c>traceId</c>).
 /// </summary>
 public static class ApiExamples
 {
@@ -48,16 +48,14 @@ public static class ApiExamples
             return Task.CompletedTask;
         });
 
-    /// <summary>Declares a problem answer of the endpoint (<c>application/problem+json</c>) with an example body.</summary>
-    public static RouteHandlerBuilder ProducesProblemExample(
-        this RouteHandlerBuilder builder, int status, string title, string detail, params (string Name, object Value)[] extensions)
+    /// <summary>
+    /// Declares a problem answer of the endpoint (<c>application/problem+json</c>), with <paramref name="example"/>, an
+    /// answer made by the same method that makes the real ones, as its example.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesProblemExample(this RouteHandlerBuilder builder, ProblemHttpResult example)
     {
-        var example = new JsonObject { ["title"] = title, ["status"] = status, ["detail"] = detail };
-        foreach (var (name, value) in extensions)
-        {
-            example[name] = JsonSerializer.SerializeToNode(value);
-        }
-
+        var status = example.StatusCode;
+        var body = JsonSerializer.SerializeToNode(example.ProblemDetails)!;
         return builder
             .ProducesProblem(status)
             .AddOpenApiOperationTransformer((operation, _, _) =>
@@ -66,7 +64,7 @@ public static class ApiExamples
                 {
                     foreach (var media in content.Values)
                     {
-                        media.Example = example.DeepClone();
+                        media.Example = body.DeepClone();
                     }
                 }
 

@@ -31,13 +31,12 @@ public static class BookingsApi
     }
 
     private static RouteHandlerBuilder ProducesBookingNotFound(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblemExample(404, "Booking not found", $"Booking {ApiExamples.ExampleBookingId} does not exist.");
+        builder.ProducesProblemExample(BookingNotFound(ApiExamples.ExampleBookingId));
 
     private static RouteHandlerBuilder ProducesSendForHeldProblems(this RouteHandlerBuilder builder) =>
         builder.ProducesBookingNotFound()
-            .ProducesProblemExample(
-                409, "Booking not held", "The booking is expired; only a held booking can be confirmed or cancelled.", ("bookingStatus", "expired"))
-            .ProducesServiceUnavailable();
+            .ProducesProblemExample(NotHeld("expired"))
+            .ProducesProblemExample(HoldsApi.ServiceUnavailableProblem(HoldsApi.BusyBroker, retryAfterSeconds: 1));
 
     private static async Task<Results<Ok<BookingView>, ProblemHttpResult>> GetAsync(
         Guid id, ClaimsPrincipal user, BookingDbContext db, PendingBookings pending, CancellationToken cancellationToken)

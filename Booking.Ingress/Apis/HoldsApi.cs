@@ -38,11 +38,11 @@ public static class HoldsApi
             .RequireAuthorization()
             .WithMetadata(new SheddingExtensions.LimitPerCustomer())
             .WithMetadata(new SheddingExtensions.ShedHoldsEarly())
-            .ProducesShowtimeNotFound()
-            .ProducesProblemExample(409, "Seats taken", "Some of the seats are already held or sold.", ("conflictingSeats", new[] { "A2" }))
-            .ProducesProblemExample(422, "Idempotency-Key reused", "This Idempotency-Key was already used for a different request.")
-            .ProducesProblemExample(429, "Slow down", "Too many requests from this customer; try again in a second.")
-            .ProducesServiceUnavailable();
+            .ProducesProblemExample(ShowtimesApi.ShowtimeNotFound(ApiExamples.ExampleShowtimeId))
+            .ProducesProblemExample(SeatsTaken(["A2"]))
+            .ProducesProblemExample(KeyReused())
+            .ProducesProblemExample(SheddingExtensions.CustomerRateExceeded())
+            .ProducesProblemExample(ServiceUnavailableProblem(BusyBroker, retryAfterSeconds: 1));
         return app;
     }
 
@@ -130,11 +130,7 @@ public static class HoldsApi
         {
             admission.GiveBack();
             metrics.HoldRejectedAtGate();
-            return TypedResults.Problem(
-                "Some of the seats are already held or sold.",
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Seats taken",
-                extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
+            return SeatsTaken(conflicts);
         }
 
         // Taken after the gate, so a herd's 409s never wait for or count against a slot. A refused request frees its
@@ -230,6 +226,13 @@ public static class HoldsApi
         }
     }
 
+    private static ProblemHttpResult SeatsTaken(IReadOnlyList<string> conflicts) =>
+        TypedResults.Problem(
+            "Some of the seats are already held or sold.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Seats taken",
+            extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
+
     private static ProblemHttpResult KeyReused() =>
         TypedResults.Problem(
             "This Idempotency-Key was already used for a different request.",
@@ -280,18 +283,19 @@ public static class HoldsApi
         }
     }
 
-    /// <summary>Declares the <see cref="ServiceUnavailable"/> answer in the API reference.</summary>
-    internal static RouteHandlerBuilder ProducesServiceUnavailable(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblemExample(503, "Try again later", BusyBroker, ("retryAfterSeconds", 1));
-
+    /// <summary>A 503 with <c>Retry-After</c>.</summary>
     internal static ProblemHttpResult ServiceUnavailable(
         HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not applied. Try again shortly.", int retryAfterSeconds = 5)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
+        return ServiceUnavailableProblem(detail, retryAfterSeconds);
+    }
+
+    /// <summary>The body of <see cref="ServiceUnavailable"/>, without its header.</summary>
+    internal static ProblemHttpResult ServiceUnavailableProblem(string detail, int retryAfterSeconds) =>
+        TypedResults.Problem(
             detail,
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Try again later",
             extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
-    }
 }

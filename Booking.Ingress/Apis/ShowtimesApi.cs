@@ -18,12 +18,12 @@ public static class ShowtimesApi
         api.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin)
             .WithSummary("Create a showtime and its seats (admin)");
         api.MapGet("/", ListAsync).WithSummary("List showtimes with seat counts by status");
-        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a showtime").ProducesShowtimeNotFound();
+        api.MapGet("/{id:guid}", GetAsync).WithSummary("Read a showtime").ProducesProblemExample(ShowtimeNotFound(ApiExamples.ExampleShowtimeId));
         api.MapGet("/{id:guid}/seats", GetSeatsAsync)
             .WithSummary("Read a showtime's seat map")
             .Produces<SeatMapResponse>(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesShowtimeNotFound();
+            .ProducesProblemExample(ShowtimeNotFound(ApiExamples.ExampleShowtimeId));
         return app;
     }
 
@@ -99,10 +99,6 @@ public static class ShowtimesApi
 
         return TypedResults.Bytes(snapshot.Json, "application/json; charset=utf-8");
     }
-
-    /// <summary>Declares the <see cref="ShowtimeNotFound"/> answer in the API reference.</summary>
-    internal static RouteHandlerBuilder ProducesShowtimeNotFound(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblemExample(404, "Showtime not found", $"Showtime {ApiExamples.ExampleShowtimeId} does not exist.");
 
     internal static ProblemHttpResult ShowtimeNotFound(Guid id) =>
         TypedResults.Problem($"Showtime {id} does not exist.", statusCode: StatusCodes.Status404NotFound, title: "Showtime not found");

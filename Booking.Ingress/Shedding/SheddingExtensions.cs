@@ -1,5 +1,6 @@
 using Booking.Core.Telemetry;
 using Booking.ServiceDefaults;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Booking.Ingress.Shedding;
 
@@ -37,11 +38,7 @@ public static class SheddingExtensions
             {
                 http.RequestServices.GetRequiredService<BookingMetrics>().RequestShed("customer_rate");
                 http.Response.Headers.RetryAfter = "1";
-                await TypedResults.Problem(
-                        "Too many requests from this customer; try again in a second.",
-                        statusCode: StatusCodes.Status429TooManyRequests,
-                        title: "Slow down")
-                    .ExecuteAsync(http);
+                await CustomerRateExceeded().ExecuteAsync(http);
                 return;
             }
 
@@ -49,6 +46,13 @@ public static class SheddingExtensions
         });
         return app;
     }
+
+    /// <summary>The answer past a customer's rate, with <c>Retry-After: 1</c> set by the caller.</summary>
+    internal static ProblemHttpResult CustomerRateExceeded() =>
+        TypedResults.Problem(
+            "Too many requests from this customer; try again in a second.",
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Slow down");
 
     /// <summary>Marks the hold endpoint, whose requests <see cref="UseEarlyHoldShedding"/> may refuse.</summary>
     public sealed class ShedHoldsEarly;
