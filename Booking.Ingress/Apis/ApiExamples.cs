@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Booking.Core.Bookings;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
 
 namespace Booking.Ingress.Apis;
 
@@ -32,8 +34,8 @@ public static class ApiExamples
         [typeof(HoldRequest)] = new HoldRequest(["A1", "A2"], "https://tickets.example.com/booking-events"),
         [typeof(HoldAcceptedResponse)] = new HoldAcceptedResponse(ExampleBookingId, "pending", $"/api/bookings/{ExampleBookingId}"),
         [typeof(BookingView)] = new BookingView(ExampleBookingId, ExampleShowtimeId, "alice", ["A1", "A2"], "held", null, new(2026, 11, 28, 13, 40, 0, TimeSpan.Zero), 2),
-        [typeof(HttpValidationProblemDetails)] = new HttpValidationProblemDetails(
-            new Dictionary<string, string[]> { ["seats"] = ["These seats do not exist in this showtime: Z9."] }) { Status = 400 },
+        [typeof(HttpValidationProblemDetails)] = TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["seats"] = ["These seats do not exist in this showtime: Z9."] }).ProblemDetails,
     };
 
     /// <summary>Gives every schema of a body above its sample as its example.</summary>
@@ -55,16 +57,16 @@ public static class ApiExamples
     public static RouteHandlerBuilder ProducesProblemExample(this RouteHandlerBuilder builder, ProblemHttpResult example)
     {
         var status = example.StatusCode;
-        var body = JsonSerializer.SerializeToNode(example.ProblemDetails)!;
         return builder
             .ProducesProblem(status)
-            .AddOpenApiOperationTransformer((operation, _, _) =>
+            .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 if (operation.Responses?.GetValueOrDefault(status.ToString(CultureInfo.InvariantCulture))?.Content is { } content)
                 {
+                    var json = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
                     foreach (var media in content.Values)
                     {
-                        media.Example = body.DeepClone();
+                        media.Example = JsonSerializer.SerializeToNode(example.ProblemDetails, json);
                     }
                 }
 

@@ -107,6 +107,7 @@ public static class HoldsApi
         var command = new RequestSeatHold(
             idempotencyKey is null ? Guid.CreateVersion7() : IdempotentBookingIds.For(customerId, idempotencyKey),
             id, customerId, seats, request.CallbackUrl, clock.GetUtcNow(), idempotencyKey);
+        var claim = IdempotencyClaim.First;
         if (idempotencyKey is not null)
         {
             // The stored booking first: it keeps its key for as long as it exists, longer than the key's claim.
@@ -115,7 +116,8 @@ public static class HoldsApi
                 return IdempotencyClaims.IsSameBody(stored, command) ? Accepted(command.BookingId) : KeyReused();
             }
 
-            switch (await ClaimQuietlyAsync(claims, command, logger, cancellationToken))
+            claim = await ClaimQuietlyAsync(claims, command, logger, cancellationToken);
+            switch (claim)
             {
                 case IdempotencyClaim.OtherBody:
                     return KeyReused();
@@ -138,7 +140,7 @@ public static class HoldsApi
         using var slot = sendSlots.TryTake();
         if (slot is null)
         {
-            await ReleaseQuietlyAsync(gate, command, logger);
+            await ReleaseQuietlyAsync(gate, command, claim, logger);
             return ServiceUnavailable(http, BusyBroker, retryAfterSeconds: 1);
         }
 
@@ -156,7 +158,7 @@ public static class HoldsApi
             // Not accepted, so nothing may stay half-done: the gate keys and the pending record of this request go.
             logger.LogWarning(ex, "Could not enqueue hold {BookingId}; refusing with 503", command.BookingId);
             await remembered;
-            await ReleaseQuietlyAsync(gate, command, logger, rememberedIn: pending);
+            await ReleaseQuietlyAsync(gate, command, claim, logger, rememberedIn: pending);
             metrics.RequestShed("broker_unavailable");
             return ServiceUnavailable(
                 http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
@@ -254,11 +256,20 @@ public static class HoldsApi
     }
 
     /// <summary>Frees a refused request's gate keys, and its pending record when one was written.</summary>
-    private static async Task ReleaseQuietlyAsync(ISeatGate gate, RequestSeatHold command, ILogger logger, PendingBookings? rememberedIn = null)
+    /// <remarks>
+    /// A copy of a keyed request still on its way keeps the gate keys: they are also the first request's, which may yet
+    /// be accepted, and they lapse with their TTL if it is not.
+    /// </remarks>
+    private static async Task ReleaseQuietlyAsync(
+        ISeatGate gate, RequestSeatHold command, IdempotencyClaim claim, ILogger logger, PendingBookings? rememberedIn = null)
     {
         try
         {
-            await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
+            if (claim != IdempotencyClaim.CopyOfOpen)
+            {
+                await gate.ReleaseAsync(command.ShowtimeId, command.SeatIds, command.BookingId);
+            }
+
             if (rememberedIn is not null)
             {
                 await rememberedIn.ForgetAsync(command, CancellationToken.None);

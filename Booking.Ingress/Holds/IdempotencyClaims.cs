@@ -19,6 +19,14 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
     private const string Open = "open\n";
     private const string Sent = "sent\n";
 
+    /// <summary>Marks the binding sent only while it is this body's open one, keeping its time to live.</summary>
+    private const string MarkSentScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then
+            return redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+        end
+        return false
+        """;
+
     /// <summary>Held in memory only when there is no Redis (standalone): one process, one lock.</summary>
     private readonly Lock _memoryLock = new();
 
@@ -53,21 +61,28 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
         };
     }
 
-    /// <summary>Records that a command with this body is in the queue. Throws when Redis cannot be reached.</summary>
+    /// <summary>
+    /// Records that a command with this body is in the queue, if the key is still bound to this body: a binding Redis
+    /// lost, and another body took meanwhile, stays that body's. Throws when Redis cannot be reached.
+    /// </summary>
     public Task MarkSentAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
+        var body = Body(command);
         if (redis is null)
         {
             lock (_memoryLock)
             {
-                memory.Set(Key(command.BookingId), Sent + Body(command), Lifetime);
+                if (memory.TryGetValue(Key(command.BookingId), out string? bound) && bound == Open + body)
+                {
+                    memory.Set(Key(command.BookingId), Sent + body, Lifetime);
+                }
             }
 
             return Task.CompletedTask;
         }
 
         return redis.GetDatabase()
-            .StringSetAsync(Key(command.BookingId), Sent + Body(command), expiry: null, keepTtl: true, When.Exists)
+            .ScriptEvaluateAsync(MarkSentScript, [Key(command.BookingId)], [Open + body, Sent + body])
             .WaitAsync(cancellationToken);
     }
 

@@ -29,15 +29,19 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         return 0
         """;
 
-    /// <summary>Makes the in-memory forget's comparison and removal one step, as the script does in Redis.</summary>
-    private readonly Lock _memoryForget = new();
+    /// <summary>Makes the in-memory forget's comparison and removal one step against writes, as the script does in Redis.</summary>
+    private readonly Lock _memoryLock = new();
 
     public Task RememberAsync(RequestSeatHold command, CancellationToken cancellationToken)
     {
         var bytes = Serialize(command);
         if (redis is null)
         {
-            memory.Set(Key(command.BookingId), bytes, Lifetime);
+            lock (_memoryLock)
+            {
+                memory.Set(Key(command.BookingId), bytes, Lifetime);
+            }
+
             return Task.CompletedTask;
         }
 
@@ -66,7 +70,7 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         var bytes = Serialize(command);
         if (redis is null)
         {
-            lock (_memoryForget)
+            lock (_memoryLock)
             {
                 if (memory.TryGetValue(Key(command.BookingId), out byte[]? recorded) && recorded.AsSpan().SequenceEqual(bytes))
                 {

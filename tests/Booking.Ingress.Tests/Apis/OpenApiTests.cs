@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Booking.Testing;
 
 namespace Booking.Ingress.Tests.Apis;
@@ -53,21 +54,16 @@ public sealed class OpenApiTests(BookingSystemFixture system)
         using var admin = await system.ClientAsync("admin", "admin");
         using var alice = await system.ClientAsync("alice-openapi");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 2));
-        await alice.HoldAcceptedAsync(showtimeId, "A1");
-        using var conflict = await alice.HoldAsync(showtimeId, "A1");
+        await alice.HoldAcceptedAsync(showtimeId, "A2");
+        using var conflict = await alice.HoldAsync(showtimeId, "A2");
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
-        var answer = JsonDocument.Parse(await conflict.Content.ReadAsStringAsync()).RootElement;
+        var answer = JsonNode.Parse(await conflict.Content.ReadAsStringAsync())!.AsObject();
+        answer.Remove("traceId");
 
         var example = (await DocumentAsync()).GetProperty("paths").GetProperty("/api/showtimes/{id}/holds").GetProperty("post")
             .GetProperty("responses").GetProperty("409").GetProperty("content").GetProperty("application/problem+json").GetProperty("example");
 
-        Assert.Equal(
-            answer.EnumerateObject().Select(p => p.Name).Except(["traceId"]).Order(),
-            example.EnumerateObject().Select(p => p.Name).Order());
-        foreach (var field in new[] { "type", "title", "status", "detail" })
-        {
-            Assert.Equal(answer.GetProperty(field).ToString(), example.GetProperty(field).ToString());
-        }
+        Assert.True(JsonNode.DeepEquals(answer, JsonNode.Parse(example.GetRawText())), $"{answer.ToJsonString()} against {example}");
     }
 
     private async Task<JsonElement> DocumentAsync()

@@ -60,6 +60,24 @@ public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : IDispo
         Assert.Equal(IdempotencyClaim.OtherBody, await claims.ClaimAsync(first with { CallbackUrl = null }, CancellationToken.None));
     }
 
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Should_mark_sent_only_the_body_the_key_is_bound_to(bool inRedis)
+    {
+        var claims = Claims(inRedis);
+        var unbound = NewHold(Guid.NewGuid(), Guid.NewGuid(), "A1");
+        var first = NewHold(Guid.NewGuid(), Guid.NewGuid(), "A1");
+        var other = first with { SeatIds = ["A2"] };
+
+        await claims.MarkSentAsync(unbound, CancellationToken.None);
+        Assert.Equal(IdempotencyClaim.First, await claims.ClaimAsync(unbound, CancellationToken.None));
+
+        Assert.Equal(IdempotencyClaim.First, await claims.ClaimAsync(first, CancellationToken.None));
+        await claims.MarkSentAsync(other, CancellationToken.None);
+        Assert.Equal(IdempotencyClaim.CopyOfOpen, await claims.ClaimAsync(first, CancellationToken.None));
+        Assert.Equal(IdempotencyClaim.OtherBody, await claims.ClaimAsync(other, CancellationToken.None));
+    }
+
     [Fact]
     public async Task Should_keep_a_binding_in_redis_for_a_day_once_sent()
     {
