@@ -1,26 +1,16 @@
 using Booking.Contracts;
 using Booking.Ingress.Holds;
 using Booking.Testing;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Booking.Ingress.Tests.Holds;
 
 /// <summary>
 /// A key's booking id is bound to exactly one body however many requests race for it, the binding outlives any outcome,
-/// and a sent body is told apart from one still on its way: in Redis and in memory alike. In the system's collection,
-/// because the system flushes Redis when it starts.
+/// and a sent body is told apart from one still on its way: in Redis and in memory alike.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : IDisposable
+public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : RedisOrMemoryTests(system)
 {
-    private readonly MemoryCache _memory = new(new MemoryCacheOptions());
-
-    public void Dispose() => _memory.Dispose();
-
-    public static TheoryData<bool> Stores => [true, false];
-
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Should_bind_a_key_to_exactly_one_of_many_bodies_sent_at_once(bool inRedis)
@@ -91,9 +81,7 @@ public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : IDispo
         Assert.InRange(ttl!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromDays(1));
     }
 
-    private IConnectionMultiplexer Redis => system.Ingress.Services.GetRequiredService<IConnectionMultiplexer>();
-
-    private IdempotencyClaims Claims(bool inRedis) => inRedis ? new(_memory, Redis) : new(_memory);
+    private IdempotencyClaims Claims(bool inRedis) => inRedis ? new(Memory, Redis) : new(Memory);
 
     private static RequestSeatHold NewHold(Guid bookingId, Guid showtimeId, params string[] seats) =>
         new(bookingId, showtimeId, "alice", seats, "https://example.test/cb", DateTimeOffset.UtcNow, "key");

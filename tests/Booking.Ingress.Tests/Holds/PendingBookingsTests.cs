@@ -1,27 +1,16 @@
 using Booking.Contracts;
 using Booking.Ingress.Holds;
 using Booking.Testing;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 
 namespace Booking.Ingress.Tests.Holds;
 
 /// <summary>
 /// An accepted hold reads back until it is forgotten, and a request forgets only its own record: from Redis and from
-/// memory alike. In the system's collection, because the system flushes Redis when it starts.
+/// memory alike.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class PendingBookingsTests(BookingSystemFixture system) : IDisposable
+public sealed class PendingBookingsTests(BookingSystemFixture system) : RedisOrMemoryTests(system)
 {
-    private readonly MemoryCache _memory = new(new MemoryCacheOptions());
-
-    private IConnectionMultiplexer Redis => system.Ingress.Services.GetRequiredService<IConnectionMultiplexer>();
-
-    public void Dispose() => _memory.Dispose();
-
-    public static TheoryData<bool> Stores => [true, false];
-
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Should_read_a_remembered_hold_until_it_is_forgotten(bool inRedis)
@@ -66,7 +55,7 @@ public sealed class PendingBookingsTests(BookingSystemFixture system) : IDisposa
         Assert.InRange(ttl!.Value, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
     }
 
-    private PendingBookings Pending(bool inRedis) => inRedis ? new(_memory, Redis) : new(_memory);
+    private PendingBookings Pending(bool inRedis) => inRedis ? new(Memory, Redis) : new(Memory);
 
     private static RequestSeatHold NewHold() => NewHold(Guid.NewGuid(), "A1", "A2");
 
