@@ -135,7 +135,7 @@ public sealed class SeatMaps(IOptions<JsonOptions> json) : IDisposable
     {
         // One flat statement, so the version and the seats are one snapshot. A projection with the seat list nested
         // in it cost more: in the full mix's overload, EF Core's collection shaper (a key comparison per row) was 13% of
-        // the ingress's CPU samples (BENCHMARKS.md, twelfth session).
+        // the ingress's CPU samples (docs/benchmarks-log.md, twelfth session).
         var rows = await db.Showtimes.AsNoTracking()
             .Where(s => s.Id == showtimeId)
             .Join(db.Seats, s => s.Id, seat => seat.ShowtimeId,

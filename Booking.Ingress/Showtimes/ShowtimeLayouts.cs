@@ -15,7 +15,7 @@ namespace Booking.Ingress.Showtimes;
 /// Loads go by group commit (<see cref="GroupCommit{T}"/>): while one read is out, the showtimes asked for meanwhile
 /// wait and the next read takes them all, with one database context. When many sales open together, each showtime's
 /// first hold otherwise read its layout with a context of its own, and in that burst the context pool built a new
-/// one for each (BENCHMARKS.md, the first second of an overload).
+/// one for each (docs/benchmarks-log.md, the first second of an overload).
 /// </remarks>
 public sealed class ShowtimeLayouts(IMemoryCache cache, IServiceScopeFactory scopes)
 {
@@ -98,8 +98,8 @@ public sealed class ShowtimeLayouts(IMemoryCache cache, IServiceScopeFactory sco
     /// The one string kept for a seat id. Auditoriums repeat from showtime to showtime, so the layouts of a sale on 160
     /// showtimes of 500 seats share about 500 strings instead of holding 80,000 of their own. All of them are new at
     /// the sale's opening, where each collection copied them: the first collections of a full-mix overload moved 5.95
-    /// MB out of generation 0 instead of 8.85 (BENCHMARKS.md, twelfth session). Bounded, since seat ids are whatever
-    /// admins named them: past <see cref="MaxSharedSeatIds"/> distinct ids, a layout keeps the strings it read.
+    /// MB out of generation 0 instead of 8.85 (docs/benchmarks-log.md, twelfth session). Bounded, since seat ids are
+    /// whatever admins named them: past <see cref="MaxSharedSeatIds"/> distinct ids, a layout keeps the strings it read.
     /// </summary>
     private string SharedSeatId(string seatId)
     {
