@@ -166,7 +166,7 @@ public static class HoldsApi
 
         if (idempotencyKey is not null)
         {
-            await MarkSentQuietlyAsync(claims, command, logger);
+            MarkSentQuietly(claims, command, logger);
         }
 
         metrics.HoldAccepted();
@@ -216,11 +216,11 @@ public static class HoldsApi
     }
 
     /// <summary>Unmarked, later copies of the request send again and are still applied once.</summary>
-    private static async Task MarkSentQuietlyAsync(IdempotencyClaims claims, RequestSeatHold command, ILogger logger)
+    private static void MarkSentQuietly(IdempotencyClaims claims, RequestSeatHold command, ILogger logger)
     {
         try
         {
-            await claims.MarkSentAsync(command, CancellationToken.None);
+            claims.MarkSent(command);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -63,9 +63,12 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
 
     /// <summary>
     /// Records that a command with this body is in the queue, if the key is still bound to this body: a binding Redis
-    /// lost, and another body took meanwhile, stays that body's. Throws when Redis cannot be reached.
+    /// lost, and another body took meanwhile, stays that body's. Sent without waiting for Redis's reply (fire and
+    /// forget), so an accepted keyed hold pays no round trip for it; a mark that is lost costs only a later copy's
+    /// second send, which the worker applies once. Commands on one connection keep their order, so this ingress's
+    /// next claim of the key sees the mark.
     /// </summary>
-    public Task MarkSentAsync(RequestSeatHold command, CancellationToken cancellationToken)
+    public void MarkSent(RequestSeatHold command)
     {
         var body = Body(command);
         if (redis is null)
@@ -78,12 +81,10 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
                 }
             }
 
-            return Task.CompletedTask;
+            return;
         }
 
-        return redis.GetDatabase()
-            .ScriptEvaluateAsync(MarkSentScript, [Key(command.BookingId)], [Open + body, Sent + body])
-            .WaitAsync(cancellationToken);
+        redis.GetDatabase().ScriptEvaluate(MarkSentScript, [Key(command.BookingId)], [Open + body, Sent + body], CommandFlags.FireAndForget);
     }
 
     /// <summary>Whether two requests for one key are the same: the showtime, the (normalized) seats and the callback.</summary>

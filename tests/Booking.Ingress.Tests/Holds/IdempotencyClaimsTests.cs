@@ -43,7 +43,7 @@ public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : RedisO
         var other = first with { SeatIds = ["A2"] };
 
         Assert.Equal(IdempotencyClaim.First, await claims.ClaimAsync(first, CancellationToken.None));
-        await claims.MarkSentAsync(first, CancellationToken.None);
+        claims.MarkSent(first);
 
         Assert.Equal(IdempotencyClaim.CopyOfSent, await claims.ClaimAsync(copy, CancellationToken.None));
         Assert.Equal(IdempotencyClaim.OtherBody, await claims.ClaimAsync(other, CancellationToken.None));
@@ -59,11 +59,11 @@ public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : RedisO
         var first = NewHold(Guid.NewGuid(), Guid.NewGuid(), "A1");
         var other = first with { SeatIds = ["A2"] };
 
-        await claims.MarkSentAsync(unbound, CancellationToken.None);
+        claims.MarkSent(unbound);
         Assert.Equal(IdempotencyClaim.First, await claims.ClaimAsync(unbound, CancellationToken.None));
 
         Assert.Equal(IdempotencyClaim.First, await claims.ClaimAsync(first, CancellationToken.None));
-        await claims.MarkSentAsync(other, CancellationToken.None);
+        claims.MarkSent(other);
         Assert.Equal(IdempotencyClaim.CopyOfOpen, await claims.ClaimAsync(first, CancellationToken.None));
         Assert.Equal(IdempotencyClaim.OtherBody, await claims.ClaimAsync(other, CancellationToken.None));
     }
@@ -75,7 +75,7 @@ public sealed class IdempotencyClaimsTests(BookingSystemFixture system) : RedisO
         var claims = Claims(inRedis: true);
 
         await claims.ClaimAsync(hold, CancellationToken.None);
-        await claims.MarkSentAsync(hold, CancellationToken.None);
+        claims.MarkSent(hold);
 
         var ttl = await Redis.GetDatabase().KeyTimeToLiveAsync($"booking:idempotency:{hold.BookingId:N}");
         Assert.InRange(ttl!.Value, TimeSpan.FromHours(23.9), TimeSpan.FromDays(1));
