@@ -56,7 +56,7 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
             byte[]? bytes = redis is null
                 ? memory.Get<byte[]>(Key(bookingId))
                 : await redis.GetDatabase().StringGetAsync(Key(bookingId)).WaitAsync(cancellationToken);
-            return bytes is null ? null : Deserialize(bytes);
+            return bytes is null ? null : JsonSerializer.Deserialize<RequestSeatHold>(bytes);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -84,9 +84,8 @@ public sealed class PendingBookings(IMemoryCache memory, IConnectionMultiplexer?
         return redis.GetDatabase().ScriptEvaluateAsync(ForgetScript, [Key(command.BookingId)], [bytes]).WaitAsync(cancellationToken);
     }
 
+    /// <summary>One way to write a record, so that a request's forget compares the very bytes it wrote.</summary>
     private static byte[] Serialize(RequestSeatHold command) => JsonSerializer.SerializeToUtf8Bytes(command);
-
-    private static RequestSeatHold? Deserialize(byte[] bytes) => JsonSerializer.Deserialize<RequestSeatHold>(bytes);
 
     /// <summary>A key of its own, not the hash that <c>IDistributedCache</c> kept under <c>booking:pending:</c>.</summary>
     private static string Key(Guid bookingId) => $"booking:pending-hold:{bookingId:N}";
