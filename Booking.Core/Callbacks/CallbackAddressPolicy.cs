@@ -61,7 +61,11 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
             return CallbackUrlCheck.Refused("callbackUrl must be an absolute http or https URL.");
         }
 
-        var host = HostPattern.Normalize(uri.IdnHost);
+        if (AsciiHost(uri) is not { } host)
+        {
+            return CallbackUrlCheck.Refused("callbackUrl's host is not a valid internationalized domain name.");
+        }
+
         if (!IsAllowedHost(host))
         {
             return CallbackUrlCheck.Refused($"{host} is not on Callbacks:AllowedHosts.");
@@ -70,6 +74,22 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
         return IPAddress.TryParse(host, out var address) && RefusalOf(host, address) is { } refusal
             ? CallbackUrlCheck.Refused(refusal)
             : CallbackUrlCheck.Allowed;
+    }
+
+    /// <summary>
+    /// The host in ASCII (punycode), normalized; null when it cannot be: <see cref="Uri.TryCreate(string?, UriKind, out Uri?)"/>
+    /// accepts some hosts, such as an <c>xn--</c> label with a non-ASCII letter in it, whose <see cref="Uri.IdnHost"/> throws.
+    /// </summary>
+    private static string? AsciiHost(Uri uri)
+    {
+        try
+        {
+            return HostPattern.Normalize(uri.IdnHost);
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether the host matches any entry of the allow-list, <c>*</c> included.</summary>

@@ -22,6 +22,7 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
     [InlineData("""{"seats":["A1","A2","A3","A4","A5","A6","A7","A8","A9","A10","A11"]}""", "seats")]
     [InlineData("""{"seats":["A1"],"callbackUrl":"not a url"}""", "callbackUrl")]
     [InlineData("""{"seats":["A1"],"callbackUrl":"https://not-allowed.example/hook"}""", "callbackUrl")]
+    [InlineData("""{"seats":["A1"],"callbackUrl":"http://xn--zz-é.com/hook"}""", "callbackUrl")]
     public async Task Should_answer_400_and_enqueue_nothing_when_the_request_is_invalid(string json, string field)
     {
         using var admin = await system.ClientAsync("admin", "admin");

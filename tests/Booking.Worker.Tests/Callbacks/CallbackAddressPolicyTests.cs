@@ -49,6 +49,12 @@ public sealed class CallbackAddressPolicyTests
     public void Should_allow_only_listed_hosts_when_the_list_has_no_star(string url, bool allowed) =>
         Assert.Equal(allowed, Policy("hooks.example.com", "*.partner.example").Check(url).IsAllowed);
 
+    [Theory]
+    [InlineData("http://xn--zz-\u00e9.com/x")]
+    [InlineData("http://xn--\u00e9/")]
+    public void Should_refuse_a_host_that_is_no_valid_internationalized_name_when_even_star_is_listed(string url) =>
+        Assert.Equal("callbackUrl's host is not a valid internationalized domain name.", Policy("*").Check(url).Reason);
+
     [Fact]
     public void Should_refuse_every_url_when_the_allow_list_is_empty() =>
         Assert.Equal("hooks.example.com is not on Callbacks:AllowedHosts.", Policy().Check("https://hooks.example.com/x").Reason);
