@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Booking.Core;
 using Booking.ServiceDefaults;
@@ -7,11 +8,15 @@ namespace Booking.Ingress.Apis;
 /// <summary>A new showtime: the movie, where and when, and the seat rows.</summary>
 /// <param name="Movie">The movie's title.</param>
 /// <param name="Auditorium">The auditorium's name.</param>
-/// <param name="StartsAt">When the screening starts.</param>
+/// <param name="StartsAt">When the screening starts: ISO 8601 with an offset, e.g. <c>2026-12-19T20:00:00+01:00</c>.</param>
 /// <param name="Rows">The rows, front to back: a label (letters) and a seat count each.</param>
 /// <param name="HoldSeconds">How long a hold lasts; the configured default when left out.</param>
 public sealed partial record CreateShowtimeRequest(
-    string? Movie, string? Auditorium, DateTimeOffset? StartsAt, IReadOnlyList<SeatRowRequest>? Rows, int? HoldSeconds = null)
+    string? Movie,
+    string? Auditorium,
+    [property: JsonConverter(typeof(DateTimeWithOffsetConverter))] DateTimeOffset? StartsAt,
+    IReadOnlyList<SeatRowRequest>? Rows,
+    int? HoldSeconds = null)
 {
     private const int MaxRows = 52;
     private const int MaxSeatsPerRow = 200;
@@ -32,7 +37,7 @@ public sealed partial record CreateShowtimeRequest(
 
         if (StartsAt is null)
         {
-            errors["startsAt"] = ["startsAt is required (ISO 8601 with an offset)."];
+            errors["startsAt"] = ["startsAt is required: an ISO 8601 date and time with an offset, e.g. 2026-12-19T20:00:00+01:00."];
         }
 
         if (HoldSeconds is { } hold && (hold < 10 || hold > options.MaxHoldSeconds))
@@ -70,7 +75,7 @@ public sealed partial record CreateShowtimeRequest(
         return errors;
     }
 
-    [GeneratedRegex("^[A-Za-z]{1,3}$")]
+    [GeneratedRegex(@"^[A-Za-z]{1,3}\z")]
     private static partial Regex RowLabel();
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -73,6 +74,56 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         {
             AssertErrorsName(problem, field);
         }
+    }
+
+    [Theory]
+    [InlineData("2026-12-19T20:00:00")]
+    [InlineData("2026-12-19")]
+    [InlineData("tomorrow")]
+    public async Task Should_answer_400_naming_startsAt_when_it_names_no_offset(string startsAt)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+
+        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "M", auditorium = "H", startsAt, rows = new[] { new { row = "A", seats = 1 } },
+        });
+
+        AssertErrorsName(await AssertProblemAsync(response, HttpStatusCode.BadRequest), "startsAt");
+    }
+
+    [Theory]
+    [InlineData("2026-12-19T20:00:00Z", "2026-12-19T20:00:00+00:00")]
+    [InlineData("2026-12-19T20:00+01:00", "2026-12-19T19:00:00+00:00")]
+    [InlineData("2026-12-19T20:00:00.5-05:00", "2026-12-20T01:00:00.5+00:00")]
+    public async Task Should_store_the_instant_when_startsAt_names_its_offset(string startsAt, string stored)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+
+        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "M", auditorium = "H", startsAt, rows = new[] { new { row = "A", seats = 1 } },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture), created.GetProperty("startsAt").GetDateTimeOffset());
+    }
+
+    [Theory]
+    [InlineData("A\n")]
+    [InlineData("ABCD")]
+    [InlineData("\u00c4")]
+    public async Task Should_answer_400_naming_the_row_when_its_label_is_not_1_to_3_letters(string label)
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+
+        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "M", auditorium = "H", startsAt = DateTimeOffset.UtcNow, rows = new[] { new { row = "A", seats = 1 }, new { row = label, seats = 1 } },
+        });
+
+        AssertErrorsName(await AssertProblemAsync(response, HttpStatusCode.BadRequest), "rows[1].row");
     }
 
     [Fact]

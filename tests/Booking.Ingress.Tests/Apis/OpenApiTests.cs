@@ -49,6 +49,16 @@ public sealed class OpenApiTests(BookingSystemFixture system)
     }
 
     [Fact]
+    public async Task Should_describe_startsAt_as_a_date_and_time()
+    {
+        var schemas = (await DocumentAsync()).GetProperty("components").GetProperty("schemas");
+
+        var startsAt = schemas.GetProperty("CreateShowtimeRequest").GetProperty("properties").GetProperty("startsAt");
+
+        Assert.Equal("date-time", startsAt.GetProperty("format").GetString());
+    }
+
+    [Fact]
     public async Task Should_document_the_seats_taken_answer_as_the_api_gives_it()
     {
         using var admin = await system.ClientAsync("admin", "admin");
