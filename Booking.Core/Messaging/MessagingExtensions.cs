@@ -13,6 +13,10 @@ public static class MessagingExtensions
     /// on the in-memory transport (standalone). Each role adds its consumers through <paramref name="roles"/>, so one
     /// process can host several roles on one bus.
     /// </summary>
+    /// <remarks>
+    /// MassTransit's usage telemetry (8.4 and later report the bus's shape to its makers' servers) is off: a service
+    /// calls nothing outside the network it runs in that its operators did not configure.
+    /// </remarks>
     public static IHostApplicationBuilder AddBookingMessaging(
         this IHostApplicationBuilder builder, params Action<IBusRegistrationConfigurator>[] roles)
     {
@@ -20,6 +24,7 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.DisableUsageTelemetry();
             foreach (var role in roles)
             {
                 role(bus);
