@@ -52,7 +52,8 @@ public static class SheddingExtensions
         TypedResults.Problem(
             "Too many requests from this customer; try again in a second.",
             statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Slow down");
+            title: "Slow down",
+            type: "https://tools.ietf.org/html/rfc6585#section-4");
 
     /// <summary>Marks the hold endpoint, whose requests <see cref="UseEarlyHoldShedding"/> may refuse.</summary>
     public sealed class ShedHoldsEarly;
