@@ -106,8 +106,9 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture), created.GetProperty("startsAt").GetDateTimeOffset());
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var read = await admin.Http.GetFromJsonAsync<JsonElement>($"/api/showtimes/{id}");
+        Assert.Equal(DateTimeOffset.Parse(stored, CultureInfo.InvariantCulture), read.GetProperty("startsAt").GetDateTimeOffset());
     }
 
     [Theory]
