@@ -14,6 +14,14 @@ public sealed class RealtimeOptions
     [CustomValidation(typeof(RealtimeOptions), nameof(ValidateOrigins))]
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// How many showtimes one connection may watch at once. Each watched showtime is a group on the instance and a
+    /// channel subscription on the backplane, so without a bound one client could make an instance hold any number of
+    /// them. A buyer watches one; a dashboard over a whole evening's sales stays well under the default.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxWatchedShowtimes { get; set; } = 1_000;
+
     /// <summary>Refuses anything but bare origins: a path or a wildcard would not do what it seems to.</summary>
     public static ValidationResult? ValidateOrigins(string[] origins) =>
         origins.FirstOrDefault(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) ||

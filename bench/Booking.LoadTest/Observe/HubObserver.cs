@@ -28,7 +28,7 @@ public sealed class SeenStatuses
 /// Watches outcomes on the realtime hub, so latencies end when a client could see them, at the cost of one WebSocket
 /// and one small message per change rather than repeated polls of the ingress.
 /// <list type="bullet">
-/// <item><see cref="WatchShowtimesAsync"/>: one connection watching the showtimes' <c>SeatsChanged</c>. A hold is
+/// <item><see cref="WatchShowtimesAsync"/>: connections watching the showtimes' <c>SeatsChanged</c>. A hold is
 /// matched to its request by its first seat; in the herd and many-sales runs every seat is held at most once, so the
 /// match is exact.</item>
 /// <item><see cref="ConnectOwnersAsync"/>: one connection per customer for <c>BookingUpdated</c>, which names the
@@ -81,22 +81,29 @@ public sealed class HubObserver(Uri realtime) : IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Watches the showtimes, a connection per 1,000 of them: the hub lets a connection watch no more than
+    /// <c>Realtime:MaxWatchedShowtimes</c>, 1,000 by default.
+    /// </summary>
     public async Task WatchShowtimesAsync(string token, IReadOnlyList<Guid> showtimeIds, CancellationToken cancellationToken)
     {
-        var connection = Build(token);
-        connection.On<SeatsChangedMessage>("SeatsChanged", change =>
+        foreach (var chunk in showtimeIds.Chunk(1_000))
         {
-            var now = Stopwatch.GetTimestamp();
-            Interlocked.Increment(ref Messages);
-            if (change.Seats is [var first, ..] && first.Status == "held")
+            var connection = Build(token);
+            connection.On<SeatsChangedMessage>("SeatsChanged", change =>
             {
-                HeldSeats.TryAdd((change.ShowtimeId, first.SeatId), now);
+                var now = Stopwatch.GetTimestamp();
+                Interlocked.Increment(ref Messages);
+                if (change.Seats is [var first, ..] && first.Status == "held")
+                {
+                    HeldSeats.TryAdd((change.ShowtimeId, first.SeatId), now);
+                }
+            });
+            await StartAsync(connection, cancellationToken);
+            foreach (var id in chunk)
+            {
+                await connection.InvokeAsync("WatchShowtime", id, cancellationToken);
             }
-        });
-        await StartAsync(connection, cancellationToken);
-        foreach (var id in showtimeIds)
-        {
-            await connection.InvokeAsync("WatchShowtime", id, cancellationToken);
         }
     }
 
