@@ -72,7 +72,7 @@ public sealed class PartitionQueueDepths : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                await ReadDelaysAsync();
+                await ReadDelaysAsync(stoppingToken);
                 try
                 {
                     connection ??= await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync(stoppingToken);
@@ -86,9 +86,11 @@ public sealed class PartitionQueueDepths : BackgroundService
                         }
                     }
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
                     // Unknown depth is not a reason to refuse buyers; the send itself fails fast if the broker is gone.
+                    // RabbitMQ.Client's own time-outs are cancellations too (a broker that stops answering for its 20 s
+                    // gives a TaskCanceledException): only the host's stopping ends this loop.
                     _logger.LogDebug(ex, "Could not read the partition queue depths");
                     channel = null;
                     connection = null;
@@ -102,7 +104,7 @@ public sealed class PartitionQueueDepths : BackgroundService
     }
 
     /// <summary>The delays the workers reported; a partition with none (drained, or idle) waits for nothing.</summary>
-    private async Task ReadDelaysAsync()
+    private async Task ReadDelaysAsync(CancellationToken stoppingToken)
     {
         if (_redis is null)
         {
@@ -117,7 +119,7 @@ public sealed class PartitionQueueDepths : BackgroundService
                 Interlocked.Exchange(ref _delayMilliseconds[partition], values[partition].TryParse(out long milliseconds) ? milliseconds : 0);
             }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // As with the depths: an unknown delay refuses no one.
             _logger.LogDebug(ex, "Could not read the partition delays");

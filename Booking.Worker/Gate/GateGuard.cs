@@ -35,7 +35,7 @@ public sealed class GateGuard(IServiceScopeFactory scopes, ISeatGate gate, IOpti
                     }
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Could not check or rebuild the seat gate; trying again");
             }

@@ -68,7 +68,7 @@ public sealed class PartitionDelays(
 
                 await Task.WhenAll(writes);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 // A write may fail as it is made, when no connection is up. The ingresses then shed on the queue depth
                 // alone until Redis is back.

@@ -19,7 +19,7 @@ public abstract class PeriodicSweeper(IOptions<SweeperOptions> options, ILogger 
             {
                 await SweepAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "{Sweeper} failed; trying again next interval", GetType().Name);
             }

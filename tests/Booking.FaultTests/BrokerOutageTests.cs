@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Booking.Testing;
+using Booking.Ingress.Shedding;
+using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 
 namespace Booking.FaultTests;
@@ -30,6 +32,32 @@ public sealed class BrokerOutageTests(FaultFixture system)
         Assert.False(await redis.GetDatabase().KeyExistsAsync($"seat:{{{showtimeId:N}}}:A2"));
         using var bob = await healthy.ClientAsync("bob");
         Assert.Equal(HttpStatusCode.Accepted, (await bob.HoldAsync(showtimeId, "A1", "A2")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_ingress_running_when_the_broker_stops_answering_for_longer_than_its_client_waits()
+    {
+        var broker = new Uri(system.Servers.RabbitMq);
+        await using var proxy = TcpProxy.To(broker.Port);
+        await using var ingress = system.StartIngress(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RabbitMq"] = new UriBuilder(broker) { Port = proxy.Port }.Uri.ToString(),
+            ["Ingress:Shedding:QueueDepthPollMilliseconds"] = "100",
+        });
+        var depths = ingress.Services.GetRequiredService<PartitionQueueDepths>();
+        // The queue-depth reader polls the broker on a connection of its own, next to the bus's.
+        await BookingSystemFixture.WaitUntilAsync(() => proxy.OpenConnections >= 2, TimeSpan.FromSeconds(30));
+
+        proxy.Stall();
+        // RabbitMQ.Client gives up on an answer after 20 s, with a TaskCanceledException.
+        await Task.Delay(TimeSpan.FromSeconds(25));
+        proxy.Restore();
+
+        // A background service that throws stops the whole host (BackgroundServiceExceptionBehavior.StopHost). One that
+        // fails during the stall only ends once the broker answers again: closing its connection waits for the broker.
+        var reading = depths.ExecuteTask!;
+        var ended = await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10))) == reading;
+        Assert.False(ended, $"the queue-depth reader ended ({reading.Status})");
     }
 
     private static int ClosedPort()

@@ -6,7 +6,8 @@ namespace Booking.FaultTests;
 /// <summary>
 /// A TCP relay on loopback to a server's port, which a test can cut: every open connection is closed and new ones
 /// are closed as soon as they are accepted, the way a server that restarts or fails over looks to its clients,
-/// until <see cref="Restore"/>.
+/// until <see cref="Restore"/>. Or stall: connections stay open but no byte goes through, the way a server that
+/// hangs looks.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -17,6 +18,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private readonly Lock _sync = new();
     private readonly Task _accepting;
     private bool _cut;
+    private TaskCompletionSource _flowing = Flowing();
 
     private TcpProxy(int targetPort)
     {
@@ -40,12 +42,45 @@ public sealed class TcpProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>Keeps every connection open but passes no byte either way until <see cref="Restore"/>.</summary>
+    public void Stall()
+    {
+        lock (_sync)
+        {
+            if (_flowing.Task.IsCompleted)
+            {
+                _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Ends a cut or a stall.</summary>
     public void Restore()
     {
         lock (_sync)
         {
             _cut = false;
+            _flowing.TrySetResult();
         }
+    }
+
+    /// <summary>How many client connections are relayed now.</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _open.Count / 2;
+            }
+        }
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
     }
 
     private async Task AcceptAsync()
@@ -85,8 +120,8 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stopping.Token);
-            var up = client.GetStream().CopyToAsync(server.GetStream(), _stopping.Token);
-            var down = server.GetStream().CopyToAsync(client.GetStream(), _stopping.Token);
+            var up = PumpAsync(client.GetStream(), server.GetStream());
+            var down = PumpAsync(server.GetStream(), client.GetStream());
             await Task.WhenAny(up, down);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -103,6 +138,23 @@ public sealed class TcpProxy : IAsyncDisposable
 
             client.Dispose();
             server.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(Stream from, Stream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stopping.Token)) > 0)
+        {
+            Task flowing;
+            lock (_sync)
+            {
+                flowing = _flowing.Task;
+            }
+
+            await flowing.WaitAsync(_stopping.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), _stopping.Token);
         }
     }
 
