@@ -6,7 +6,7 @@ namespace Booking.Ingress.Apis;
 
 /// <summary>A hold request: the seats, all or none, and where to POST status changes.</summary>
 /// <param name="Seats">Seat ids such as <c>A1</c>.</param>
-/// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters, or nothing.</param>
+/// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters with no control characters, or nothing.</param>
 public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl = null)
 {
     /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
@@ -38,6 +38,11 @@ public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackU
         if (CallbackUrl is { Length: > BookingRecord.MaxCallbackUrlLength })
         {
             errors["callbackUrl"] = [$"callbackUrl may be at most {BookingRecord.MaxCallbackUrlLength} characters."];
+        }
+        else if (CallbackUrl is not null && CallbackUrl.Any(char.IsControl))
+        {
+            // Uri accepts some (a NUL in the path), which PostgreSQL cannot store: the hold would never be applied.
+            errors["callbackUrl"] = ["callbackUrl must not contain control characters."];
         }
         else if (CallbackUrl is not null &&
             (!Uri.TryCreate(CallbackUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
