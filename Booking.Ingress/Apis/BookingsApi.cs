@@ -3,7 +3,6 @@ using Booking.Contracts;
 using Booking.Core;
 using Booking.Core.Bookings;
 using Booking.Core.Data;
-using Booking.Core.Messaging;
 using Booking.Core.Partitioning;
 using Booking.Ingress.Holds;
 using Booking.Ingress.Shedding;
@@ -86,11 +85,10 @@ public static class BookingsApi
 
         try
         {
-            var endpoint = await sender.GetSendEndpoint(
-                PartitionAddresses.For(ShowtimePartitions.PartitionOf(booking.ShowtimeId, options.Value.Partitions)));
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await endpoint.Send(command(booking), timeout.Token);
+            await sender.SendToPartitionAsync(
+                ShowtimePartitions.PartitionOf(booking.ShowtimeId, options.Value.Partitions), command(booking), timeout.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

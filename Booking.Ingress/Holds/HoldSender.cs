@@ -1,7 +1,6 @@
 using System.Globalization;
 using Booking.Contracts;
 using Booking.Core.Batching;
-using Booking.Core.Messaging;
 using MassTransit;
 
 namespace Booking.Ingress.Holds;
@@ -27,10 +26,6 @@ public sealed class HoldSender(IBus bus)
         _sends.RunAsync(
             partition.ToString(CultureInfo.InvariantCulture),
             hold,
-            async holds =>
-            {
-                var endpoint = await bus.GetSendEndpoint(PartitionAddresses.For(partition));
-                await endpoint.Send(new RequestSeatHolds(holds), cancellationToken);
-            },
+            holds => bus.SendToPartitionAsync(partition, new RequestSeatHolds(holds), cancellationToken),
             cancellationToken);
 }

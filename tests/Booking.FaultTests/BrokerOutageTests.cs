@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Booking.Testing;
@@ -58,6 +59,42 @@ public sealed class BrokerOutageTests(FaultFixture system)
         var reading = depths.ExecuteTask!;
         var ended = await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10))) == reading;
         Assert.False(ended, $"the queue-depth reader ended ({reading.Status})");
+    }
+
+    [Fact]
+    public async Task Should_refuse_each_hold_within_the_send_time_out_when_the_broker_stops_answering()
+    {
+        var broker = new Uri(system.Servers.RabbitMq);
+        await using var proxy = TcpProxy.To(broker.Port);
+        await using var ingress = system.StartIngress(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:RabbitMq"] = new UriBuilder(broker) { Port = proxy.Port }.Uri.ToString(),
+        });
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 12));
+        using var alice = await ingress.ClientAsync($"alice-{Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.HoldAsync(showtimeId, "A12")).StatusCode);
+
+        proxy.Stall();
+        var holds = Task.Run(async () =>
+        {
+            var answers = new List<(HttpStatusCode StatusCode, TimeSpan Elapsed)>();
+            for (var n = 1; n <= 3; n++)
+            {
+                var watch = Stopwatch.StartNew();
+                using var response = await alice.HoldAsync(showtimeId, $"A{n}");
+                answers.Add((response.StatusCode, watch.Elapsed));
+            }
+
+            return answers;
+        });
+        await Task.WhenAny(holds, Task.Delay(TimeSpan.FromSeconds(25)));
+        proxy.Restore();
+        var answers = await holds;
+
+        // The send time-out is 5 s. The send after one that timed out used to wait for the broker (15 s of a 20 s stall).
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode));
+        Assert.All(answers, answer => Assert.True(answer.Elapsed < TimeSpan.FromSeconds(10), $"answered after {answer.Elapsed}"));
     }
 
     private static int ClosedPort()
