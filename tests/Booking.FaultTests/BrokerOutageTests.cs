@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Booking.Testing;
+using Booking.Ingress;
 using Booking.Ingress.Shedding;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -38,13 +39,8 @@ public sealed class BrokerOutageTests(FaultFixture system)
     [Fact]
     public async Task Should_keep_the_ingress_running_when_the_broker_stops_answering_for_longer_than_its_client_waits()
     {
-        var broker = new Uri(system.Servers.RabbitMq);
-        await using var proxy = TcpProxy.To(broker.Port);
-        await using var ingress = system.StartIngress(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RabbitMq"] = new UriBuilder(broker) { Port = proxy.Port }.Uri.ToString(),
-            ["Ingress:Shedding:QueueDepthPollMilliseconds"] = "100",
-        });
+        await using var proxy = TcpProxy.To(new Uri(system.Servers.RabbitMq).Port);
+        await using var ingress = StartIngressThrough(proxy, ("Ingress:Shedding:QueueDepthPollMilliseconds", "100"));
         var depths = ingress.Services.GetRequiredService<PartitionQueueDepths>();
         // The queue-depth reader polls the broker on a connection of its own, next to the bus's.
         await BookingSystemFixture.WaitUntilAsync(() => proxy.OpenConnections >= 2, TimeSpan.FromSeconds(30));
@@ -64,12 +60,8 @@ public sealed class BrokerOutageTests(FaultFixture system)
     [Fact]
     public async Task Should_refuse_each_hold_within_the_send_time_out_when_the_broker_stops_answering()
     {
-        var broker = new Uri(system.Servers.RabbitMq);
-        await using var proxy = TcpProxy.To(broker.Port);
-        await using var ingress = system.StartIngress(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:RabbitMq"] = new UriBuilder(broker) { Port = proxy.Port }.Uri.ToString(),
-        });
+        await using var proxy = TcpProxy.To(new Uri(system.Servers.RabbitMq).Port);
+        await using var ingress = StartIngressThrough(proxy);
         using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 12));
         using var alice = await ingress.ClientAsync($"alice-{Guid.NewGuid():N}");
@@ -95,6 +87,14 @@ public sealed class BrokerOutageTests(FaultFixture system)
         // The send time-out is 5 s. The send after one that timed out used to wait for the broker (15 s of a 20 s stall).
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode));
         Assert.All(answers, answer => Assert.True(answer.Elapsed < TimeSpan.FromSeconds(10), $"answered after {answer.Elapsed}"));
+    }
+
+    /// <summary>An ingress whose connections to the broker go through <paramref name="proxy"/>.</summary>
+    private ServiceHost<IngressApp> StartIngressThrough(TcpProxy proxy, params (string Key, string? Value)[] settings)
+    {
+        var overrides = settings.ToDictionary(s => s.Key, s => s.Value);
+        overrides["ConnectionStrings:RabbitMq"] = new UriBuilder(system.Servers.RabbitMq) { Port = proxy.Port }.Uri.ToString();
+        return system.StartIngress(overrides);
     }
 
     private static int ClosedPort()
