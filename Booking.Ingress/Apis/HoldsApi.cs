@@ -110,13 +110,17 @@ public static class HoldsApi
         var claim = IdempotencyClaim.First;
         if (idempotencyKey is not null)
         {
-            // The stored booking first: it keeps its key for as long as it exists, longer than the key's claim.
-            if (await FindStoredRequestAsync(command, http.RequestServices, cancellationToken) is { } stored)
+            // The key's binding in Redis and its stored booking are asked at once: a new key, the usual case, needs
+            // both answers. The stored booking decides when there is one, since it keeps its key for as long as it
+            // exists, longer than the binding's day; a binding a lapsed key wrote meanwhile is never read while it does.
+            var claiming = ClaimQuietlyAsync(claims, command, logger, cancellationToken);
+            var stored = await FindStoredRequestAsync(command, http.RequestServices, cancellationToken);
+            claim = await claiming;
+            if (stored is not null)
             {
                 return IdempotencyClaims.IsSameBody(stored, command) ? Accepted(command.BookingId) : KeyReused();
             }
 
-            claim = await ClaimQuietlyAsync(claims, command, logger, cancellationToken);
             switch (claim)
             {
                 case IdempotencyClaim.OtherBody:

@@ -91,6 +91,29 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         Assert.Equal(HttpStatusCode.Accepted, (await HoldAsync(alice, showtimeId, Guid.NewGuid().ToString(), "A2")).Status);
     }
 
+    [Fact]
+    public async Task Should_answer_from_the_stored_booking_when_the_keys_binding_has_lapsed()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-lapsed-key");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        var key = Guid.NewGuid().ToString();
+        var first = await HoldAsync(alice, showtimeId, key, "A1");
+        Assert.Equal("held", (await alice.WaitForBookingAsync(first.BookingId, TimeSpan.FromSeconds(30))).GetProperty("status").GetString());
+        // A binding lasts a day, the booking longer.
+        Assert.True(await system.Redis.KeyDeleteAsync($"booking:idempotency:{first.BookingId:N}"));
+
+        var otherBody = await HoldAsync(alice, showtimeId, key, "A2");
+        var sameBody = await HoldAsync(alice, showtimeId, key, "A1");
+        var otherBodyAgain = await HoldAsync(alice, showtimeId, key, "A2");
+
+        Assert.Equal(
+            (HttpStatusCode.UnprocessableEntity, HttpStatusCode.Accepted, HttpStatusCode.UnprocessableEntity),
+            (otherBody.Status, sameBody.Status, otherBodyAgain.Status));
+        Assert.Equal(first.BookingId, sameBody.BookingId);
+        Assert.Equal(1, await BookingCountAsync(showtimeId));
+    }
+
     private static async Task<(HttpStatusCode Status, Guid BookingId)> HoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
