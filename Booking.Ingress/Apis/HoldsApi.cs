@@ -281,7 +281,7 @@ public static class HoldsApi
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            logger.LogWarning(ex, "Could not free the gate keys of refused hold {BookingId}; they lapse with their TTL", command.BookingId);
+            logger.LogWarning(ex, "Could not free the gate keys or the pending record of refused hold {BookingId}; they lapse with their TTL", command.BookingId);
         }
     }
 
