@@ -35,14 +35,11 @@ public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackU
             errors["seats"] = [$"seats must not repeat; repeated: {string.Join(", ", repeated)}."];
         }
 
-        if (CallbackUrl is { Length: > BookingRecord.MaxCallbackUrlLength })
+        // Control characters too: Uri accepts some (a NUL in the path), which PostgreSQL cannot store, so such a hold
+        // would never be applied.
+        if (CallbackUrl is { } callbackUrl && (callbackUrl.Length > BookingRecord.MaxCallbackUrlLength || callbackUrl.Any(char.IsControl)))
         {
-            errors["callbackUrl"] = [$"callbackUrl may be at most {BookingRecord.MaxCallbackUrlLength} characters."];
-        }
-        else if (CallbackUrl is not null && CallbackUrl.Any(char.IsControl))
-        {
-            // Uri accepts some (a NUL in the path), which PostgreSQL cannot store: the hold would never be applied.
-            errors["callbackUrl"] = ["callbackUrl must not contain control characters."];
+            errors["callbackUrl"] = [$"callbackUrl may be at most {BookingRecord.MaxCallbackUrlLength} characters, with no control characters."];
         }
         else if (CallbackUrl is not null &&
             (!Uri.TryCreate(CallbackUrl, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))

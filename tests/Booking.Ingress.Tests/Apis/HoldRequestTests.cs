@@ -13,8 +13,14 @@ public sealed class HoldRequestTests
     {
         var errors = new HoldRequest(["A1"], url).Validate(new BookingOptions());
 
-        Assert.Equal(["callbackUrl must not contain control characters."], errors["callbackUrl"]);
+        Assert.Equal(["callbackUrl may be at most 2048 characters, with no control characters."], errors["callbackUrl"]);
     }
+
+    [Fact]
+    public void Should_refuse_a_callback_url_when_it_is_longer_than_2048_characters() =>
+        Assert.Equal(
+            ["callbackUrl may be at most 2048 characters, with no control characters."],
+            new HoldRequest(["A1"], "https://hooks.example.com/" + new string('a', 2048)).Validate(new BookingOptions())["callbackUrl"]);
 
     [Fact]
     public void Should_find_nothing_wrong_with_the_callback_url_when_it_is_a_plain_https_url() =>
