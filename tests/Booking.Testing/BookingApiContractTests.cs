@@ -51,10 +51,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     {
         using var alice = await system.ClientAsync("alice");
 
-        var response = await alice.Http.PostAsJsonAsync("/api/showtimes", new
-        {
-            movie = "M", auditorium = "H", startsAt = DateTimeOffset.UtcNow, rows = new[] { new { row = "A", seats = 1 } },
-        });
+        var response = await PostShowtimeAsync(alice, DateTimeOffset.UtcNow, ("A", 1));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -84,10 +81,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     {
         using var admin = await system.ClientAsync("admin", "admin");
 
-        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
-        {
-            movie = "M", auditorium = "H", startsAt, rows = new[] { new { row = "A", seats = 1 } },
-        });
+        var response = await PostShowtimeAsync(admin, startsAt, ("A", 1));
 
         AssertErrorsName(await AssertProblemAsync(response, HttpStatusCode.BadRequest), "startsAt");
     }
@@ -100,10 +94,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     {
         using var admin = await system.ClientAsync("admin", "admin");
 
-        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
-        {
-            movie = "M", auditorium = "H", startsAt, rows = new[] { new { row = "A", seats = 1 } },
-        });
+        var response = await PostShowtimeAsync(admin, startsAt, ("A", 1));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -119,10 +110,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     {
         using var admin = await system.ClientAsync("admin", "admin");
 
-        var response = await admin.Http.PostAsJsonAsync("/api/showtimes", new
-        {
-            movie = "M", auditorium = "H", startsAt = DateTimeOffset.UtcNow, rows = new[] { new { row = "A", seats = 1 }, new { row = label, seats = 1 } },
-        });
+        var response = await PostShowtimeAsync(admin, DateTimeOffset.UtcNow, ("A", 1), (label, 1));
 
         AssertErrorsName(await AssertProblemAsync(response, HttpStatusCode.BadRequest), "rows[1].row");
     }
@@ -461,6 +449,13 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         return problem;
     }
+
+    /// <summary>Posts a showtime of movie M in hall H, starting at <paramref name="startsAt"/> (any JSON value).</summary>
+    private static Task<HttpResponseMessage> PostShowtimeAsync(BookingClient client, object startsAt, params (string Row, int Seats)[] rows) =>
+        client.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "M", auditorium = "H", startsAt, rows = rows.Select(r => new { row = r.Row, seats = r.Seats }),
+        });
 
     private static void AssertErrorsName(JsonElement problem, string field) =>
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
