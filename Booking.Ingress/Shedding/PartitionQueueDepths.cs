@@ -75,7 +75,9 @@ public sealed class PartitionQueueDepths : BackgroundService
                 await ReadDelaysAsync(stoppingToken);
                 try
                 {
-                    connection ??= await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync(stoppingToken);
+                    // No automatic recovery: this loop opens a new connection itself when one fails.
+                    connection ??= await new ConnectionFactory { Uri = new Uri(broker), AutomaticRecoveryEnabled = false }
+                        .CreateConnectionAsync(stoppingToken);
                     for (var partition = 0; partition < _depths.Length; partition++)
                     {
                         channel ??= await connection.CreateChannelAsync(cancellationToken: stoppingToken);
@@ -93,13 +95,35 @@ public sealed class PartitionQueueDepths : BackgroundService
                     // gives a TaskCanceledException): only the host's stopping ends this loop.
                     _logger.LogDebug(ex, "Could not read the partition queue depths");
                     channel = null;
+                    _ = CloseAsync(connection);
                     connection = null;
                 }
             }
         }
         finally
         {
-            connection?.Dispose();
+            await CloseAsync(connection);
+        }
+    }
+
+    /// <summary>
+    /// Closes a connection without waiting for a broker that does not answer: a stalled connection would otherwise
+    /// stay open, unused, once the broker answers again, one more for every stall.
+    /// </summary>
+    private static async Task CloseAsync(IConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await connection.AbortAsync(TimeSpan.FromSeconds(1));
+        }
+        finally
+        {
+            connection.Dispose();
         }
     }
 

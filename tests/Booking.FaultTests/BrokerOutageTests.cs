@@ -37,7 +37,7 @@ public sealed class BrokerOutageTests(FaultFixture system)
     }
 
     [Fact]
-    public async Task Should_keep_the_ingress_running_when_the_broker_stops_answering_for_longer_than_its_client_waits()
+    public async Task Should_keep_the_queue_depth_reader_running_on_one_connection_when_the_broker_stops_answering_for_longer_than_its_client_waits()
     {
         await using var proxy = TcpProxy.To(new Uri(system.Servers.RabbitMq).Port);
         await using var ingress = StartIngressThrough(proxy, ("Ingress:Shedding:QueueDepthPollMilliseconds", "100"));
@@ -55,6 +55,10 @@ public sealed class BrokerOutageTests(FaultFixture system)
         var reading = depths.ExecuteTask!;
         var ended = await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10))) == reading;
         Assert.False(ended, $"the queue-depth reader ended ({reading.Status})");
+
+        // The connection the reader gave up on must be gone 10 s after the stall: left alone, it would stay open once
+        // the broker answers again. Only the bus's connection and the reader's new one are left.
+        Assert.Equal(2, proxy.OpenConnections);
     }
 
     [Fact]
