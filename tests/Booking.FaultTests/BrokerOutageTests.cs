@@ -50,8 +50,9 @@ public sealed class BrokerOutageTests(FaultFixture system)
         await Task.Delay(TimeSpan.FromSeconds(25));
         proxy.Restore();
 
-        // A background service that throws stops the whole host (BackgroundServiceExceptionBehavior.StopHost). One that
-        // fails during the stall only ends once the broker answers again: closing its connection waits for the broker.
+        // A background service that throws stops the whole host (BackgroundServiceExceptionBehavior.StopHost). A reader
+        // that let the time-out through may end only once the broker answers again (if closing its connection waits
+        // for the broker), so the check waits 10 s after the stall.
         var reading = depths.ExecuteTask!;
         var ended = await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(10))) == reading;
         Assert.False(ended, $"the queue-depth reader ended ({reading.Status})");
