@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Booking.Testing;
 using StackExchange.Redis;
@@ -81,6 +82,38 @@ public sealed class RedisLossTests(FaultFixture system)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(response.Headers.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Should_pass_holds_to_the_worker_within_the_redis_time_out_when_redis_hangs()
+    {
+        await using var worker = system.StartWorker();
+        await using var healthy = system.StartIngress();
+        await worker.WaitForAllPartitionsAsync();
+        using var admin = await healthy.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 4));
+        var redisPort = ((IPEndPoint)ConfigurationOptions.Parse(system.Servers.Redis).EndPoints[0]).Port;
+        await using var proxy = TcpProxy.To(redisPort);
+        await using var hanging = system.StartIngress(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{proxy.Port},asyncTimeout=1000",
+        });
+        var customer = $"alice-{Guid.NewGuid():N}";
+        using var alice = await hanging.ClientAsync(customer);
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.HoldAsync(showtimeId, "A1")).StatusCode);
+
+        proxy.Stall();
+        var watch = Stopwatch.StartNew();
+        var response = await alice.HoldAsync(showtimeId, "A2", "A3");
+        var elapsed = watch.Elapsed;
+        proxy.Restore();
+
+        // The gate and the pending record each wait out the 1 s time-out (5 s each without the setting), then the
+        // hold goes on unchecked, and the worker decides it from the database.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed}");
+        using var aliceElsewhere = await healthy.ClientAsync(customer);
+        Assert.Equal("held", await aliceElsewhere.WaitForStatusAsync(await BookingClient.AcceptedBookingIdAsync(response)));
     }
 
     private static async Task<List<string>> ConfirmSomeAsync(List<SaleDriver.Answer> answers)
