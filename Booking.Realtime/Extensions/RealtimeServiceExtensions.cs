@@ -80,13 +80,15 @@ public static class RealtimeServiceExtensions
 
     /// <summary>
     /// Maps the hub at <see cref="BookingHub.Path"/> and the development token endpoint (where allowed). CORS runs
-    /// before authentication, so a browser's preflight (which carries no token) is answered instead of refused.
+    /// before authentication, so a browser's preflight (which carries no token) is answered instead of refused. A
+    /// connection is closed once its token expires, whatever its transport: a WebSocket or an event stream never
+    /// presents the token again, so it would otherwise keep receiving for as long as it stays open.
     /// </summary>
     public static WebApplication MapRealtimeHub(this WebApplication app)
     {
         app.UseCors();
         app.UseBookingAuthentication();
-        app.MapHub<BookingHub>(BookingHub.Path).RequireCors(CorsPolicy);
+        app.MapHub<BookingHub>(BookingHub.Path, hub => hub.CloseOnAuthenticationExpiration = true).RequireCors(CorsPolicy);
         app.MapDevTokens();
         return app;
     }

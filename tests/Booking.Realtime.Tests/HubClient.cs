@@ -27,13 +27,17 @@ public sealed class HubClient : IAsyncDisposable
 
     public ConcurrentQueue<JsonElement> BookingUpdates { get; } = new();
 
-    /// <summary>A connection that is not started yet; <paramref name="token"/> null sends none.</summary>
-    public static HubConnection Build(ServiceHost<RealtimeApp> instance, string? token) =>
+    /// <summary>
+    /// A connection that is not started yet; <paramref name="token"/> null sends none. Long polling unless told
+    /// otherwise; server-sent events work too.
+    /// </summary>
+    public static HubConnection Build(
+        ServiceHost<RealtimeApp> instance, string? token, HttpTransportType transport = HttpTransportType.LongPolling) =>
         new HubConnectionBuilder()
             .WithUrl(new Uri(instance.Server.BaseAddress, BookingHub.Path), options =>
             {
                 options.HttpMessageHandlerFactory = _ => instance.Server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
+                options.Transports = transport;
                 if (token is not null)
                 {
                     options.AccessTokenProvider = () => Task.FromResult<string?>(token);

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Security.Claims;
+using System.Text;
+using Booking.Testing;
+using Microsoft.AspNetCore.Http.Connections;
 using Booking.Realtime.Hubs;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -39,5 +42,31 @@ public sealed class BookingHubAuthenticationTests(RealtimeSystemFixture fixture)
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_close_the_connection_once_its_token_expires()
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", $"carol-{Guid.NewGuid():N}")]),
+            Issuer = "booking",
+            Audience = "booking",
+            Expires = DateTime.UtcNow.AddSeconds(3),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestTokens.SigningKey)), SecurityAlgorithms.HmacSha256),
+        });
+        // Server-sent events: a stream that the client never has to renew, as a WebSocket. (A long poll asks again and
+        // is refused once the token has expired, with or without the hub's own check.)
+        await using var connection = HubClient.Build(fixture.Realtime, token, HttpTransportType.ServerSentEvents);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        await connection.StartAsync();
+
+        Assert.Same(closed.Task, await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(20))));
     }
 }
