@@ -1,4 +1,5 @@
 using Booking.Realtime.Consumers;
+using Booking.Realtime.Health;
 using Booking.Realtime.Hubs;
 using Booking.ServiceDefaults;
 using MassTransit;
@@ -43,6 +44,9 @@ public static class RealtimeServiceExtensions
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (!string.IsNullOrWhiteSpace(redis))
         {
+            var backplane = new BackplaneConnection();
+            builder.Services.AddSingleton(backplane);
+            builder.Services.AddHealthChecks().AddCheck<BackplaneHealthCheck>("backplane");
             signalR.AddStackExchangeRedis(redis, options =>
             {
                 options.Configuration.ChannelPrefix = RedisChannel.Literal(QueueName);
@@ -50,6 +54,7 @@ public static class RealtimeServiceExtensions
                 // Redis outage hub connections fail fast and work again as soon as Redis is back, instead of each
                 // one waiting in turn for a fresh connect attempt.
                 options.Configuration.AbortOnConnectFail = false;
+                options.ConnectionFactory = log => backplane.ConnectAsync(options.Configuration, log);
             });
         }
 
