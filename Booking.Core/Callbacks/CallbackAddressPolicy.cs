@@ -45,6 +45,9 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
         (IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
 
+    /// <summary>The longest name DNS can carry, without its trailing dot.</summary>
+    private const int MaxHostLength = 253;
+
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
 
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
@@ -64,6 +67,12 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
         if (AsciiHost(uri) is not { } host)
         {
             return CallbackUrlCheck.Refused("callbackUrl's host is not a valid internationalized domain name.");
+        }
+
+        if (host.Length > MaxHostLength)
+        {
+            // Such a name cannot be resolved, so every attempt would fail until the time limit.
+            return CallbackUrlCheck.Refused($"callbackUrl's host may be at most {MaxHostLength} characters (in ASCII).");
         }
 
         if (!IsAllowedHost(host))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 
 namespace Booking.Core.Callbacks;
@@ -7,16 +8,39 @@ internal static class HostPattern
 {
     public const string Any = "*";
 
-    /// <summary>Lower case, without a trailing dot or the brackets of an IPv6 literal.</summary>
+    /// <summary>
+    /// Lower case, in ASCII (an internationalized name as punycode, as a URL's host is compared), without a trailing dot
+    /// or the brackets of an IPv6 literal. Throws <see cref="ArgumentException"/> for a name that has no ASCII form.
+    /// </summary>
     public static string Normalize(string host)
     {
         var normalized = host.Trim().TrimEnd('.').ToLowerInvariant();
-        return normalized.StartsWith('[') && normalized.EndsWith(']') ? normalized[1..^1] : normalized;
+        if (normalized.StartsWith('[') && normalized.EndsWith(']'))
+        {
+            return normalized[1..^1];
+        }
+
+        if (System.Text.Ascii.IsValid(normalized))
+        {
+            return normalized;
+        }
+
+        var idn = new IdnMapping();
+        return normalized.StartsWith("*.", StringComparison.Ordinal) ? "*." + idn.GetAscii(normalized[2..]) : idn.GetAscii(normalized);
     }
 
     public static bool IsValid(string? pattern)
     {
-        var normalized = Normalize(pattern ?? "");
+        string normalized;
+        try
+        {
+            normalized = Normalize(pattern ?? "");
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+
         if (normalized == Any)
         {
             return true;

@@ -55,6 +55,24 @@ public sealed class CallbackAddressPolicyTests
     public void Should_refuse_a_host_that_is_no_valid_internationalized_name_when_even_star_is_listed(string url) =>
         Assert.Equal("callbackUrl's host is not a valid internationalized domain name.", Policy("*").Check(url).Reason);
 
+    [Theory]
+    [InlineData("http://bücher.example/hook")]
+    [InlineData("http://xn--bcher-kva.example/hook")]
+    [InlineData("http://x.ärger.example/hook")]
+    [InlineData("http://x.xn--rger-koa.example/hook")]
+    public void Should_match_an_internationalized_host_whichever_form_the_allow_list_and_the_url_write_it_in(string url) =>
+        Assert.True(Policy("Bücher.example", "*.ÄRGER.example").Check(url).IsAllowed, Policy("Bücher.example", "*.ÄRGER.example").Check(url).Reason);
+
+    [Fact]
+    public void Should_refuse_a_host_longer_than_dns_allows()
+    {
+        var label = new string('a', 60);
+        var host = string.Join('.', Enumerable.Repeat(label, 5));
+
+        Assert.Equal("callbackUrl's host may be at most 253 characters (in ASCII).", Policy("*").Check($"https://{host}/x").Reason);
+        Assert.True(Policy("*").Check($"https://{host[..250]}.io/x").IsAllowed);
+    }
+
     [Fact]
     public void Should_refuse_every_url_when_the_allow_list_is_empty() =>
         Assert.Equal("hooks.example.com is not on Callbacks:AllowedHosts.", Policy().Check("https://hooks.example.com/x").Reason);
