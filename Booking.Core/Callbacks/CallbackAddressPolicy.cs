@@ -36,6 +36,7 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
         (IPNetwork.Parse("::/128"), "unspecified"),
         (IPNetwork.Parse("::1/128"), "loopback"),
         (IPNetwork.Parse("::/96"), "IPv4-compatible"),
+        (IPNetwork.Parse("::ffff:0:0:0/96"), "IPv4-translated"),
         (IPNetwork.Parse("64:ff9b:1::/48"), "private NAT64"),
         (IPNetwork.Parse("100::/64"), "discard"),
         (IPNetwork.Parse("2001:db8::/32"), "documentation"),

@@ -25,6 +25,8 @@ public sealed class CallbackAddressPolicyTests
     [InlineData("224.0.0.1", "multicast")]
     [InlineData("::ffff:127.0.0.1", "loopback")]
     [InlineData("::ffff:169.254.169.254", "link-local")]
+    [InlineData("::ffff:0:127.0.0.1", "IPv4-translated")]
+    [InlineData("::ffff:0:808:808", "IPv4-translated")]
     [InlineData("64:ff9b::a00:1", "private")]
     [InlineData("2002:c0a8:101::1", "private")]
     public void Should_name_the_kind_when_an_address_is_not_public(string address, string kind) =>
