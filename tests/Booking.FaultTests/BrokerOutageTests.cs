@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Booking.Testing;
 using Booking.Ingress;
 using Booking.Ingress.Shedding;
@@ -20,7 +19,7 @@ public sealed class BrokerOutageTests(FaultFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
         await using var cutOff = system.StartIngress(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{ClosedPort()}/",
+            ["ConnectionStrings:RabbitMq"] = $"amqp://guest:guest@127.0.0.1:{ClosedPorts.Next()}/",
         });
         using var alice = await cutOff.ClientAsync("alice");
 
@@ -100,14 +99,5 @@ public sealed class BrokerOutageTests(FaultFixture system)
         var overrides = settings.ToDictionary(s => s.Key, s => s.Value);
         overrides["ConnectionStrings:RabbitMq"] = new UriBuilder(system.Servers.RabbitMq) { Port = proxy.Port }.Uri.ToString();
         return system.StartIngress(overrides);
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Booking.Testing;
 
 namespace Booking.Realtime.Tests.Health;
@@ -24,7 +23,7 @@ public sealed class BackplaneReadinessTests(RealtimeSystemFixture fixture)
         // stopped at the end: it shares the events' queue with the other instances, and could not pass them on.
         await using var instance = await fixture.StartRealtimeAsync(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{ClosedPort()},connectTimeout=500",
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{ClosedPorts.Next()},connectTimeout=500",
         });
         using var http = instance.CreateClient();
 
@@ -33,14 +32,5 @@ public sealed class BackplaneReadinessTests(RealtimeSystemFixture fixture)
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health/ready")).StatusCode);
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
