@@ -46,6 +46,12 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
         (IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
 
+    /// <summary>
+    /// The allow-list, normalized once (lower case, punycode): it is compared on every hold with a callbackUrl and at
+    /// every connect. <see cref="CallbackOptionsValidator"/> has checked that every entry has such a form.
+    /// </summary>
+    private readonly string[] _allowedHosts = [.. options.Value.AllowedHosts.Select(HostPattern.Normalize)];
+
     /// <summary>The longest name DNS can carry, without its trailing dot.</summary>
     private const int MaxHostLength = 253;
 
@@ -106,16 +112,14 @@ public sealed class CallbackAddressPolicy(IOptions<CallbackOptions> options)
     public bool IsAllowedHost(string host)
     {
         var normalized = HostPattern.Normalize(host);
-        return options.Value.AllowedHosts.Any(pattern => HostPattern.Matches(pattern, normalized));
+        return _allowedHosts.Any(pattern => HostPattern.Matches(pattern, normalized));
     }
 
     /// <summary>Whether the host is listed by name, address or <c>*.domain</c> pattern (not only by <c>*</c>).</summary>
     public bool IsExplicitlyAllowed(string host)
     {
         var normalized = HostPattern.Normalize(host);
-        return options.Value.AllowedHosts
-            .Where(pattern => HostPattern.Normalize(pattern) != HostPattern.Any)
-            .Any(pattern => HostPattern.Matches(pattern, normalized));
+        return _allowedHosts.Any(pattern => pattern != HostPattern.Any && HostPattern.Matches(pattern, normalized));
     }
 
     /// <summary>

@@ -54,17 +54,16 @@ internal static class HostPattern
         return IPAddress.TryParse(normalized, out _) || Uri.CheckHostName(normalized) == UriHostNameType.Dns;
     }
 
-    /// <summary>Whether <paramref name="host"/> (normalized) matches <paramref name="pattern"/>.</summary>
+    /// <summary>Whether <paramref name="host"/> matches <paramref name="pattern"/>, both normalized.</summary>
     public static bool Matches(string pattern, string host)
     {
-        var normalized = Normalize(pattern);
-        if (normalized == Any)
+        if (pattern == Any)
         {
             return true;
         }
 
-        return normalized.StartsWith("*.", StringComparison.Ordinal)
-            ? host.EndsWith(normalized[1..], StringComparison.Ordinal) && host.Length > normalized.Length - 1
-            : host == normalized || (IPAddress.TryParse(host, out var address) && IPAddress.TryParse(normalized, out var listed) && address.Equals(listed));
+        return pattern.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(pattern[1..], StringComparison.Ordinal) && host.Length > pattern.Length - 1
+            : host == pattern || (IPAddress.TryParse(host, out var address) && IPAddress.TryParse(pattern, out var listed) && address.Equals(listed));
     }
 }
