@@ -100,7 +100,7 @@ public sealed class RedisLossTests(FaultFixture system)
         });
         var customer = $"alice-{Guid.NewGuid():N}";
         using var alice = await hanging.ClientAsync(customer);
-        Assert.Equal(HttpStatusCode.Accepted, (await alice.HoldAsync(showtimeId, "A1")).StatusCode);
+        await alice.HoldAcceptedAsync(showtimeId, "A1");
 
         proxy.Stall();
         var watch = Stopwatch.StartNew();

@@ -99,7 +99,7 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
         var key = Guid.NewGuid().ToString();
         var first = await HoldAsync(alice, showtimeId, key, "A1");
-        Assert.Equal("held", (await alice.WaitForBookingAsync(first.BookingId, TimeSpan.FromSeconds(30))).GetProperty("status").GetString());
+        Assert.Equal("held", await alice.WaitForStatusAsync(first.BookingId));
         // A binding lasts a day, the booking longer.
         Assert.True(await system.Redis.KeyDeleteAsync($"booking:idempotency:{first.BookingId:N}"));
 
