@@ -23,15 +23,21 @@ public sealed class BookingStatusChangedConsumer(
     CallbackClient client,
     CallbackAddressPolicy policy,
     CallbackMetrics metrics,
+    CallbacksInProgress inProgress,
+    IBus bus,
     IOptions<CallbackOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<BookingStatusChangedConsumer> logger) : IConsumer<BookingStatusChanged>
 {
+    /// <summary>How long a stopping worker tries to hand a waiting change back to the queue.</summary>
+    private static readonly TimeSpan HandBackLimit = TimeSpan.FromSeconds(10);
+
     private static readonly JsonSerializerOptions Json = CreateJson();
 
     public async Task Consume(ConsumeContext<BookingStatusChanged> context)
     {
+        using var counted = inProgress.Start();
         var change = context.Message;
         if (change.CallbackUrl is not { } callbackUrl)
         {
@@ -76,10 +82,7 @@ public sealed class BookingStatusChangedConsumer(
 
             if (!await WaitUntilAsync(dueAt, cancellationToken))
             {
-                // The worker is stopping: the message goes back on the queue for another worker, which resumes from
-                // the recorded attempts.
-                await (await context.GetSendEndpoint(context.ReceiveContext.InputAddress)).Send(change, cancellationToken);
-                logger.LogInformation("Handed the callback of booking {BookingId} version {Version} back to the queue", change.BookingId, change.Version);
+                await HandBackAsync(context);
                 return;
             }
 
@@ -127,6 +130,23 @@ public sealed class BookingStatusChangedConsumer(
         }
     }
 
+    /// <summary>
+    /// The worker is stopping: the change goes back on the queue for another worker, which resumes from the recorded
+    /// attempts. Sent through the bus, not the consume context, whose send endpoint for this queue stops with the
+    /// receive endpoint; the bus keeps running until <see cref="CallbackEndpoint"/> has seen every delivery end
+    /// (<see cref="CallbacksInProgress"/>). Not cut short by the consume's token either: the hand-back must finish,
+    /// within <see cref="HandBackLimit"/>. Should it fail, the retries take the change, and it can end in the error
+    /// queue.
+    /// </summary>
+    private async Task HandBackAsync(ConsumeContext<BookingStatusChanged> context)
+    {
+        using var limit = new CancellationTokenSource(HandBackLimit);
+        var queue = await bus.GetSendEndpoint(context.ReceiveContext.InputAddress);
+        await queue.Send(context.Message, limit.Token);
+        logger.LogInformation(
+            "Handed the callback of booking {BookingId} version {Version} back to the queue", context.Message.BookingId, context.Message.Version);
+    }
+
     /// <summary>Waits until <paramref name="dueAt"/>; false when the worker started stopping first.</summary>
     private async Task<bool> WaitUntilAsync(DateTimeOffset dueAt, CancellationToken cancellationToken)
     {
@@ -139,8 +159,9 @@ public sealed class BookingStatusChangedConsumer(
             {
                 await Task.Delay(delay, clock, wait.Token);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
+                // Stopping, whichever token ended the wait: the caller hands the change back.
             }
         }
 

@@ -18,7 +18,11 @@ namespace Booking.Worker.Callbacks;
 /// that stops hands its waiting changes back to the queue, and a worker that dies leaves them unacknowledged, so the
 /// broker redelivers them; either way the next consumer resumes from the recorded attempts.
 /// </remarks>
-public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptions<CallbackOptions> options, ILogger<CallbackEndpoint> logger)
+public sealed class CallbackEndpoint(
+    IReceiveEndpointConnector connector,
+    CallbacksInProgress inProgress,
+    IOptions<CallbackOptions> options,
+    ILogger<CallbackEndpoint> logger)
     : BackgroundService
 {
     /// <summary>The callbacks' queue, shared by all workers.</summary>
@@ -57,10 +61,22 @@ public sealed class CallbackEndpoint(IReceiveEndpointConnector connector, IOptio
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        // Stopped here, while the bus still runs (ReceiveEndpointHandles says why).
-        if (_handle is not null && !await ReceiveEndpointHandles.StopAllAsync([_handle], cancellationToken))
+        if (_handle is null)
+        {
+            return;
+        }
+
+        // Stopped here, while the bus still runs (ReceiveEndpointHandles says why). The deliveries in progress end
+        // before the bus stops: those waiting to retry hand their change back to the queue through the bus.
+        if (!await ReceiveEndpointHandles.StopAllAsync([_handle], cancellationToken))
         {
             logger.LogWarning("Stopping the callbacks' endpoint took longer than the shutdown allows; left behind");
+        }
+
+        if (!await inProgress.WaitUntilNoneAsync(cancellationToken))
+        {
+            logger.LogWarning(
+                "{Count} callback deliveries had not ended when the shutdown's time ran out; the broker redelivers them", inProgress.Count);
         }
     }
 }

@@ -15,6 +15,7 @@ public static class CallbackExtensions
         builder.AddCallbackOptions();
         builder.Services.AddSingleton<CallbackSigner>();
         builder.Services.AddSingleton<CallbackMetrics>();
+        builder.Services.AddSingleton<CallbacksInProgress>();
         builder.Services.AddSingleton<CallbackConnector>();
         builder.Services.AddHttpClient<CallbackClient>(http =>
             {

@@ -25,6 +25,8 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
     /// <summary>A Standard Webhooks secret: whsec_ and the base64 of 32 bytes.</summary>
     private const string Secret = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
+    private const string ErrorQueueName = CallbackEndpoint.QueueName + "_error";
+
     private ServiceHost<WorkerApp> _worker = null!;
 
     public async Task InitializeAsync()
@@ -35,21 +37,11 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
         await using (var channel = await connection.CreateChannelAsync())
         {
             await channel.QueueDeleteAsync(CallbackEndpoint.QueueName, ifUnused: false, ifEmpty: false);
+            await channel.QueueDeleteAsync(ErrorQueueName, ifUnused: false, ifEmpty: false);
         }
 
-        _worker = new ServiceHost<WorkerApp>(system.Settings(new Dictionary<string, string?>
-        {
-            ["Callbacks:SigningSecret"] = Secret,
-            ["Callbacks:AllowedHosts:0"] = "127.0.0.1",
-            ["Callbacks:AllowedHosts:1"] = "*",
-            ["Callbacks:InitialDelaySeconds"] = "0.2",
-            ["Callbacks:MaxDelaySeconds"] = "1",
-            ["Callbacks:MaxTotalSeconds"] = "30",
-            ["Callbacks:AttemptTimeoutSeconds"] = "5",
-        }));
-        Assert.True(await _worker.Services.GetRequiredService<CallbackEndpoint>().Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        _worker = await StartCallbackWorkerAsync();
     }
-
     public async Task DisposeAsync() => await _worker.DisposeAsync();
 
     [Fact]
@@ -126,6 +118,33 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
         Assert.Equal(1, refusals.Count);
     }
 
+    [Fact]
+    public async Task Should_hand_the_changes_waiting_to_retry_back_to_the_queue_each_time_their_worker_stops()
+    {
+        // Many at once, and three stops: the changes wait for their next attempt, and all wake up to be handed back
+        // while their endpoint stops. Before the fix, one in a few stops lost a hand-back to the error queue.
+        const int Changes = 40;
+        await using var receiver = await CallbackReceiver.StartAsync(failFirst: int.MaxValue);
+        var holds = await Task.WhenAll(Enumerable.Range(0, Changes).Select(_ => HoldAsync(receiver.UrlVia("127.0.0.1"), "A1")));
+        var startedAt = DateTime.MinValue;
+        for (var stop = 1; stop <= 3; stop++)
+        {
+            await WaitForAttemptsAfterAsync(holds, startedAt);
+
+            await _worker.DisposeAsync();
+
+            Assert.Equal(((uint)Changes, 0u), await QueueLengthsAsync());
+            startedAt = DateTime.UtcNow;
+            _worker = await StartCallbackWorkerAsync();
+        }
+
+        // Each worker resumed: attempts go on from the last one recorded, none repeated.
+        foreach (var rows in await WaitForAttemptsAfterAsync(holds, startedAt))
+        {
+            Assert.Equal(Enumerable.Range(1, rows.Count), rows.Select(r => r.Attempt));
+        }
+    }
+
     /// <summary>Checks the Standard Webhooks signature the way a receiver does: recompute the HMAC and compare.</summary>
     private static bool HasValidSignature(ReceivedCallback callback)
     {
@@ -150,7 +169,59 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
         return command;
     }
 
-    private async Task<List<CallbackDelivery>> DeliveriesAsync(Guid bookingId, int count)
+    /// <summary>A worker with callbacks on, once its callbacks' endpoint consumes.</summary>
+    private async Task<ServiceHost<WorkerApp>> StartCallbackWorkerAsync()
+    {
+        var worker = new ServiceHost<WorkerApp>(system.Settings(new Dictionary<string, string?>
+        {
+            ["Callbacks:SigningSecret"] = Secret,
+            ["Callbacks:AllowedHosts:0"] = "127.0.0.1",
+            ["Callbacks:AllowedHosts:1"] = "*",
+            ["Callbacks:InitialDelaySeconds"] = "0.2",
+            ["Callbacks:MaxDelaySeconds"] = "1",
+            ["Callbacks:MaxTotalSeconds"] = "30",
+            ["Callbacks:AttemptTimeoutSeconds"] = "5",
+        }));
+        Assert.True(await worker.Services.GetRequiredService<CallbackEndpoint>().Ready.WaitAsync(TimeSpan.FromSeconds(30)));
+        return worker;
+    }
+
+    /// <summary>Messages in the callbacks' queue and in its error queue.</summary>
+    private async Task<(uint Queued, uint Failed)> QueueLengthsAsync()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var queued = await channel.QueueDeclarePassiveAsync(CallbackEndpoint.QueueName);
+        try
+        {
+            return (queued.MessageCount, (await channel.QueueDeclarePassiveAsync(ErrorQueueName)).MessageCount);
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return (queued.MessageCount, 0);
+        }
+    }
+
+    /// <summary>Each hold's attempts, once each has one made after <paramref name="after"/>.</summary>
+    private async Task<List<List<CallbackDelivery>>> WaitForAttemptsAfterAsync(IEnumerable<RequestSeatHold> holds, DateTime after)
+    {
+        var attempts = new List<List<CallbackDelivery>>();
+        foreach (var hold in holds)
+        {
+            var rows = await DeliveriesAsync(hold.BookingId, found => found.Any(r => r.AttemptedAt > after));
+            Assert.Contains(rows, r => r.AttemptedAt > after);
+            attempts.Add(rows);
+        }
+
+        return attempts;
+    }
+
+    private Task<List<CallbackDelivery>> DeliveriesAsync(Guid bookingId, int count) =>
+        DeliveriesAsync(bookingId, rows => rows.Count >= count);
+
+    /// <summary>The booking's attempts in order, once <paramref name="enough"/> says so or 30 s have passed.</summary>
+    private async Task<List<CallbackDelivery>> DeliveriesAsync(Guid bookingId, Func<List<CallbackDelivery>, bool> enough)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
@@ -158,7 +229,7 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
             await using var scope = _worker.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
             var rows = await db.CallbackDeliveries.AsNoTracking().Where(d => d.BookingId == bookingId).OrderBy(d => d.Attempt).ToListAsync();
-            if (rows.Count >= count || DateTime.UtcNow > deadline)
+            if (enough(rows) || DateTime.UtcNow > deadline)
             {
                 return rows;
             }
