@@ -41,6 +41,39 @@ public sealed class WorkerCrashTests(FaultFixture system)
     }
 
     [Fact]
+    public async Task Should_lose_no_request_and_park_none_when_a_worker_is_stopped_mid_sale()
+    {
+        await using var ingress = system.StartIngress();
+        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        var parkedBefore = await ParkedAsync(errorQueues);
+        await using var first = WorkerProcess.Start(system.Settings(), "stop-first");
+        await WaitForPartitionsAsync([first]);
+        using var http = ingress.CreateClient();
+        await TestTokens.AuthorizeAsync(http, "admin", "admin");
+        var showtimeId = await new BookingClient(http).CreateShowtimeIdAsync(null, [.. Rows.Select(row => (row, 30))]);
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => BuyerAsync(ingress, $"stop-{i}")));
+        var random = new Random(4);
+
+        // A deploy's stop in the middle of a sale: the stop must finish what it started or leave it to the next
+        // worker, and park nothing in the error queues.
+        var sale = Task.WhenAll(buyers.Select((buyer, i) => HoldAsync(buyer, showtimeId, random, TimeSpan.FromMilliseconds(15 * i))));
+        await BookingSystemFixture.WaitUntilAsync(() => Sql.CountBookings(system.Postgres, showtimeId) >= 5, TimeSpan.FromSeconds(30));
+        await first.StopAsync();
+        var storedAtStop = Sql.CountBookings(system.Postgres, showtimeId);
+        var answers = await sale;
+        await using var second = WorkerProcess.Start(system.Settings(), "stop-second");
+
+        Assert.Equal(0, first.ExitCode);
+        var accepted = answers.Where(a => a.Status == HttpStatusCode.Accepted).ToList();
+        Assert.All(answers, a => Assert.Contains(a.Status, new[] { HttpStatusCode.Accepted, HttpStatusCode.Conflict }));
+        Assert.True(storedAtStop < accepted.Count, $"the stop should come while requests are in flight ({storedAtStop} of {accepted.Count} stored)");
+        var outcomes = await Task.WhenAll(accepted.Select(a => new BookingClient(a.Buyer).WaitForStatusAsync(a.BookingId, TimeSpan.FromSeconds(90))));
+        Assert.All(outcomes, status => Assert.Contains(status, new[] { "held", "rejected" }));
+        await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. accepted.Select(a => a.BookingId)]);
+        Assert.Equal(parkedBefore, await ParkedAsync(errorQueues));
+    }
+
+    [Fact]
     public async Task Should_spread_partitions_and_hand_them_over_when_workers_start_and_die()
     {
         await using var a = WorkerProcess.Start(system.Settings(), "spread-a");
@@ -92,6 +125,10 @@ public sealed class WorkerCrashTests(FaultFixture system)
             Assert.Fail("Partitions not covered once each: " + Describe(workers) + "\n" + string.Join("\n", workers.Select(w => w.Output)));
         }
     }
+
+    /// <summary>The commands parked in each partition's error queue.</summary>
+    private static async Task<uint[]> ParkedAsync(ErrorQueues errorQueues) =>
+        await Task.WhenAll(Enumerable.Range(0, BookingSystemFixture.Partitions).Select(errorQueues.CountAsync));
 
     private static async Task<HttpClient> BuyerAsync(ServiceHost<Booking.Ingress.IngressApp> ingress, string name)
     {

@@ -6,7 +6,7 @@ namespace Booking.Testing;
 
 /// <summary>
 /// A worker as a real operating-system process (the built Booking.Worker.dll), so a test can kill it with SIGKILL
-/// in the middle of its work, the way a crash or an OOM kill would end it.
+/// in the middle of its work, the way a crash or an OOM kill would end it, or stop it with SIGTERM, as a deploy does.
 /// </summary>
 public sealed partial class WorkerProcess : IAsyncDisposable
 {
@@ -59,6 +59,20 @@ public sealed partial class WorkerProcess : IAsyncDisposable
         worker._process.BeginErrorReadLine();
         return worker;
     }
+
+    /// <summary>SIGTERM: the worker shuts down as it does when a deploy or an orchestrator stops it.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>The exit code, once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>SIGKILL: no shutdown code runs, in-flight messages are left unacknowledged.</summary>
     public async Task KillAsync()
