@@ -1,11 +1,18 @@
+using Booking.Contracts;
+using Booking.Core.Messaging;
+using Booking.Core.Partitioning;
 using Booking.Testing;
 using Booking.Worker;
 using Booking.Worker.Partitions;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Booking.FaultTests;
 
-/// <summary>A worker stops within its shutdown time, also when it is taking over partitions at that moment.</summary>
+/// <summary>
+/// A worker stops within its shutdown time, also when it is taking over partitions at that moment, and a stop in the
+/// middle of its batches leaves every outcome published and nothing parked.
+/// </summary>
 [Collection(FaultCollection.Name)]
 public sealed class WorkerShutdownTests(FaultFixture system)
 {
@@ -30,6 +37,56 @@ public sealed class WorkerShutdownTests(FaultFixture system)
             await StopWithinLimitAsync(staying, $"the staying worker of round {round}");
         }
     }
+
+    [Fact]
+    public async Task Should_publish_every_outcome_and_park_nothing_when_a_worker_stops_in_the_middle_of_its_batches()
+    {
+        // The commands wait in the partition queues before a worker starts, so the worker is busy with batches, and
+        // publishing their outcomes, at the moment it is stopped; a second worker then applies the rest.
+        const int Showtimes = 40;
+        const int SeatsEach = 50;
+        await using var ingress = system.StartIngress();
+        await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
+        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        var parkedBefore = await ParkedAsync(errorQueues);
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeIds = new List<Guid>();
+        for (var i = 0; i < Showtimes; i++)
+        {
+            showtimeIds.Add(await admin.CreateShowtimeIdAsync(null, ("A", SeatsEach)));
+        }
+
+        var commands = showtimeIds
+            .SelectMany(showtimeId => Enumerable.Range(1, SeatsEach).Select(n =>
+                new RequestSeatHold(Guid.NewGuid(), showtimeId, $"batches-{n}", [$"A{n}"], null, DateTimeOffset.UtcNow)))
+            .ToList();
+        var bus = ingress.Services.GetRequiredService<IBus>();
+        await Task.WhenAll(commands.Select(async command =>
+        {
+            var partition = ShowtimePartitions.PartitionOf(command.ShowtimeId, BookingSystemFixture.Partitions);
+            await (await bus.GetSendEndpoint(PartitionAddresses.For(partition))).Send(command);
+        }));
+
+        var first = system.StartWorker(new Dictionary<string, string?> { ["Worker:Partitions:WorkerId"] = "batches-first" });
+        await BookingSystemFixture.WaitUntilAsync(() => StoredOf(showtimeIds) >= commands.Count / 10, TimeSpan.FromSeconds(60));
+        await StopWithinLimitAsync(first, "the first worker");
+        var storedAtStop = StoredOf(showtimeIds);
+        await using var second = system.StartWorker(new Dictionary<string, string?> { ["Worker:Partitions:WorkerId"] = "batches-second" });
+
+        await BookingSystemFixture.WaitUntilAsync(() => StoredOf(showtimeIds) == commands.Count, TimeSpan.FromSeconds(60));
+        var ids = commands.Select(c => c.BookingId).ToHashSet();
+        await BookingSystemFixture.WaitUntilAsync(
+            () => events.StatusChanges.Where(e => ids.Contains(e.BookingId)).Select(e => e.BookingId).Distinct().Count() == ids.Count,
+            TimeSpan.FromSeconds(60));
+        Assert.True(storedAtStop < commands.Count, $"the stop should come while commands wait ({storedAtStop} of {commands.Count} stored)");
+        Assert.Equal(parkedBefore, await ParkedAsync(errorQueues));
+    }
+
+    private int StoredOf(IEnumerable<Guid> showtimeIds) => showtimeIds.Sum(id => Sql.CountBookings(system.Postgres, id));
+
+    /// <summary>The commands parked in each partition's error queue.</summary>
+    private static async Task<uint[]> ParkedAsync(ErrorQueues errorQueues) =>
+        await Task.WhenAll(Enumerable.Range(0, BookingSystemFixture.Partitions).Select(errorQueues.CountAsync));
 
     private static int Attached(ServiceHost<WorkerApp> worker) =>
         worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count;
