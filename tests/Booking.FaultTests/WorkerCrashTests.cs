@@ -45,7 +45,7 @@ public sealed class WorkerCrashTests(FaultFixture system)
     {
         await using var ingress = system.StartIngress();
         await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
-        var parkedBefore = await ParkedAsync(errorQueues);
+        var parkedBefore = await errorQueues.CountEachAsync(BookingSystemFixture.Partitions);
         await using var first = WorkerProcess.Start(system.Settings(), "stop-first");
         await WaitForPartitionsAsync([first]);
         using var http = ingress.CreateClient();
@@ -70,7 +70,7 @@ public sealed class WorkerCrashTests(FaultFixture system)
         var outcomes = await Task.WhenAll(accepted.Select(a => new BookingClient(a.Buyer).WaitForStatusAsync(a.BookingId, TimeSpan.FromSeconds(90))));
         Assert.All(outcomes, status => Assert.Contains(status, new[] { "held", "rejected" }));
         await Invariants.AssertHoldAsync(system.Postgres, showtimeId, [.. accepted.Select(a => a.BookingId)]);
-        Assert.Equal(parkedBefore, await ParkedAsync(errorQueues));
+        Assert.Equal(parkedBefore, await errorQueues.CountEachAsync(BookingSystemFixture.Partitions));
     }
 
     [Fact]
@@ -125,10 +125,6 @@ public sealed class WorkerCrashTests(FaultFixture system)
             Assert.Fail("Partitions not covered once each: " + Describe(workers) + "\n" + string.Join("\n", workers.Select(w => w.Output)));
         }
     }
-
-    /// <summary>The commands parked in each partition's error queue.</summary>
-    private static async Task<uint[]> ParkedAsync(ErrorQueues errorQueues) =>
-        await Task.WhenAll(Enumerable.Range(0, BookingSystemFixture.Partitions).Select(errorQueues.CountAsync));
 
     private static async Task<HttpClient> BuyerAsync(ServiceHost<Booking.Ingress.IngressApp> ingress, string name)
     {

@@ -48,7 +48,7 @@ public sealed class WorkerShutdownTests(FaultFixture system)
         await using var ingress = system.StartIngress();
         await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
         await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
-        var parkedBefore = await ParkedAsync(errorQueues);
+        var parkedBefore = await errorQueues.CountEachAsync(BookingSystemFixture.Partitions);
         using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeIds = new List<Guid>();
         for (var i = 0; i < Showtimes; i++)
@@ -79,14 +79,10 @@ public sealed class WorkerShutdownTests(FaultFixture system)
             () => events.StatusChanges.Where(e => ids.Contains(e.BookingId)).Select(e => e.BookingId).Distinct().Count() == ids.Count,
             TimeSpan.FromSeconds(60));
         Assert.True(storedAtStop < commands.Count, $"the stop should come while commands wait ({storedAtStop} of {commands.Count} stored)");
-        Assert.Equal(parkedBefore, await ParkedAsync(errorQueues));
+        Assert.Equal(parkedBefore, await errorQueues.CountEachAsync(BookingSystemFixture.Partitions));
     }
 
     private int StoredOf(IEnumerable<Guid> showtimeIds) => showtimeIds.Sum(id => Sql.CountBookings(system.Postgres, id));
-
-    /// <summary>The commands parked in each partition's error queue.</summary>
-    private static async Task<uint[]> ParkedAsync(ErrorQueues errorQueues) =>
-        await Task.WhenAll(Enumerable.Range(0, BookingSystemFixture.Partitions).Select(errorQueues.CountAsync));
 
     private static int Attached(ServiceHost<WorkerApp> worker) =>
         worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count;

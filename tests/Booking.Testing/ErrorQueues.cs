@@ -26,6 +26,10 @@ public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
         }
     }
 
+    /// <summary>The messages parked for each partition, in partition order.</summary>
+    public async Task<uint[]> CountEachAsync(int partitions) =>
+        await Task.WhenAll(Enumerable.Range(0, partitions).Select(CountAsync));
+
     /// <summary>
     /// The type of the root exception that MassTransit recorded on each message parked for <paramref name="partition"/>
     /// (<c>MT-Fault-ExceptionType</c>), oldest first; the messages stay where they are.
