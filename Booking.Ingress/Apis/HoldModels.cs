@@ -9,6 +9,9 @@ namespace Booking.Ingress.Apis;
 /// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters with no control characters, or nothing.</param>
 public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl = null)
 {
+    /// <summary>The longest seat id a showtime can have: a row of up to three letters and a number up to 200.</summary>
+    public const int MaxSeatIdLength = 6;
+
     /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
     [JsonIgnore]
     public IReadOnlyList<string> NormalizedSeats => [.. (Seats ?? []).Select(s => (s ?? "").Trim().ToUpperInvariant())];
@@ -29,6 +32,11 @@ public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackU
         else if (seats.Any(string.IsNullOrEmpty))
         {
             errors["seats"] = ["seat ids must not be empty."];
+        }
+        else if (seats.Any(s => s.Length > MaxSeatIdLength))
+        {
+            // Not named back: the answer stays small whatever was sent.
+            errors["seats"] = [$"seat ids are at most {MaxSeatIdLength} characters, a row and a number such as A1."];
         }
         else if (seats.GroupBy(s => s).Where(g => g.Count() > 1).Select(g => g.Key).ToList() is { Count: > 0 } repeated)
         {

@@ -37,6 +37,21 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
     }
 
     [Fact]
+    public async Task Should_answer_400_without_naming_back_a_seat_id_longer_than_any_showtime_has()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+
+        var response = await alice.Http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats = new[] { "A1", new string('B', 10_000) } });
+
+        var problem = await AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains("at most 6 characters", problem.GetProperty("errors").GetProperty("seats")[0].GetString());
+        Assert.True(problem.ToString().Length < 1_000, $"the answer should stay small: {problem.ToString().Length} characters");
+        await AssertNothingEnqueuedAsync(showtimeId);
+    }
+
+    [Fact]
     public async Task Should_answer_400_and_enqueue_nothing_when_the_json_is_malformed()
     {
         using var admin = await system.ClientAsync("admin", "admin");
