@@ -24,9 +24,6 @@ namespace Booking.Ingress.Apis;
 /// </summary>
 public static class HoldsApi
 {
-    /// <summary>How long a send may wait for the broker before the request is refused with 503.</summary>
-    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
-
     /// <summary>The answer when every send slot is taken.</summary>
     internal const string BusyBroker = "The booking queue is taking requests slower than they arrive; nothing was accepted. Try again shortly.";
 
@@ -152,7 +149,7 @@ public static class HoldsApi
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(SendTimeout);
+            timeout.CancelAfter(HoldSender.SendLimit);
             remembered = RememberQuietlyAsync(pending, command, logger, timeout.Token);
             await holdSender.SendAsync(ShowtimePartitions.PartitionOf(id, options.Value.Partitions), command, timeout.Token);
             await remembered;
@@ -164,8 +161,7 @@ public static class HoldsApi
             await remembered;
             await ReleaseQuietlyAsync(gate, command, claim, logger, rememberedIn: pending);
             metrics.RequestShed("broker_unavailable");
-            return ServiceUnavailable(
-                http, "The booking queue did not take the request in time, so it was most likely not accepted. Try again shortly; a hold retried with the same Idempotency-Key lands on the same booking.");
+            return SendTimedOut(http, command.BookingId);
         }
 
         if (idempotencyKey is not null)
@@ -179,7 +175,7 @@ public static class HoldsApi
 
     private static Accepted<HoldAcceptedResponse> Accepted(Guid bookingId)
     {
-        var statusUrl = $"/api/bookings/{bookingId}";
+        var statusUrl = StatusUrl(bookingId);
         return TypedResults.Accepted(statusUrl, new HoldAcceptedResponse(bookingId, "pending", statusUrl));
     }
 
@@ -297,6 +293,30 @@ public static class HoldsApi
             logger.LogWarning(ex, "Could not record pending hold {BookingId}", command.BookingId);
         }
     }
+
+    /// <summary>
+    /// The 503 of a hold whose send the broker did not confirm in time. The message may still reach the broker (under
+    /// a broker stall about half of them did), so the answer names the booking id the hold would have: the client can
+    /// read that booking, and a retry with the same Idempotency-Key lands on it.
+    /// </summary>
+    private static ProblemHttpResult SendTimedOut(HttpContext http, Guid bookingId)
+    {
+        const int RetryAfterSeconds = 5;
+        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            "The booking queue did not confirm the request in time. It may still be applied: read the booking at " +
+            "statusUrl before asking for other seats; a hold retried with the same Idempotency-Key lands on the same booking.",
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Try again later",
+            extensions: new Dictionary<string, object?>
+            {
+                ["retryAfterSeconds"] = RetryAfterSeconds,
+                ["bookingId"] = bookingId,
+                ["statusUrl"] = StatusUrl(bookingId),
+            });
+    }
+
+    private static string StatusUrl(Guid bookingId) => $"/api/bookings/{bookingId}";
 
     /// <summary>A 503 with <c>Retry-After</c>.</summary>
     internal static ProblemHttpResult ServiceUnavailable(

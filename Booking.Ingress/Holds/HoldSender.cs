@@ -19,13 +19,25 @@ namespace Booking.Ingress.Holds;
 /// </remarks>
 public sealed class HoldSender(IBus bus)
 {
+    /// <summary>How long one send may wait for the broker's confirm before its holds are refused.</summary>
+    public static readonly TimeSpan SendLimit = TimeSpan.FromSeconds(5);
+
     private readonly GroupCommit<RequestSeatHold> _sends = new(new LaneLocks());
 
-    /// <summary>Returns once the broker took the message that carries <paramref name="hold"/>; throws if it did not.</summary>
+    /// <summary>
+    /// Returns once the broker took the message that carries <paramref name="hold"/>; throws if it did not.
+    /// <paramref name="cancellationToken"/> ends this caller's wait for its turn, not a send in flight.
+    /// </summary>
     public Task SendAsync(int partition, RequestSeatHold hold, CancellationToken cancellationToken) =>
-        _sends.RunAsync(
-            partition.ToString(CultureInfo.InvariantCulture),
-            hold,
-            holds => bus.SendToPartitionAsync(partition, new RequestSeatHolds(holds), cancellationToken),
-            cancellationToken);
+        _sends.RunAsync(partition.ToString(CultureInfo.InvariantCulture), hold, holds => SendBatchAsync(partition, holds), cancellationToken);
+
+    /// <summary>
+    /// A send carries the holds of many requests, and runs on whichever of them won the lane: it has a time limit of
+    /// its own, so a client that leaves, or a request that waited longest, does not cut it short for all the others.
+    /// </summary>
+    private async Task SendBatchAsync(int partition, IReadOnlyList<RequestSeatHold> holds)
+    {
+        using var limit = new CancellationTokenSource(SendLimit);
+        await bus.SendToPartitionAsync(partition, new RequestSeatHolds(holds), limit.Token);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Booking.Testing;
 using Booking.Ingress;
 using Booking.Ingress.Shedding;
@@ -74,12 +76,12 @@ public sealed class BrokerOutageTests(FaultFixture system)
         proxy.Stall();
         var holds = Task.Run(async () =>
         {
-            var answers = new List<(HttpStatusCode StatusCode, TimeSpan Elapsed)>();
+            var answers = new List<(HttpStatusCode StatusCode, TimeSpan Elapsed, JsonElement Problem)>();
             for (var n = 1; n <= 3; n++)
             {
                 var watch = Stopwatch.StartNew();
                 using var response = await alice.HoldAsync(showtimeId, $"A{n}");
-                answers.Add((response.StatusCode, watch.Elapsed));
+                answers.Add((response.StatusCode, watch.Elapsed, await response.Content.ReadFromJsonAsync<JsonElement>()));
             }
 
             return answers;
@@ -91,6 +93,47 @@ public sealed class BrokerOutageTests(FaultFixture system)
         // The send time-out is 5 s. The send after one that timed out used to wait for the broker (15 s of a 20 s stall).
         Assert.All(answers, answer => Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode));
         Assert.All(answers, answer => Assert.True(answer.Elapsed < TimeSpan.FromSeconds(10), $"answered after {answer.Elapsed}"));
+        // The broker may still take such a send, so the answer names the booking to read; here no worker runs, so
+        // none is stored, and reading it says so.
+        foreach (var (_, _, problem) in answers)
+        {
+            var bookingId = problem.GetProperty("bookingId").GetGuid();
+            Assert.Equal($"/api/bookings/{bookingId}", problem.GetProperty("statusUrl").GetString());
+            Assert.Contains("may still be applied", problem.GetProperty("detail").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await alice.GetBookingResponseAsync(bookingId)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task Should_send_the_holds_of_a_batch_whose_leading_client_left_while_the_broker_was_slow()
+    {
+        await using var proxy = TcpProxy.To(new Uri(system.Servers.RabbitMq).Port);
+        await using var ingress = StartIngressThrough(proxy);
+        using var admin = await ingress.ClientAsync("admin", "admin");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 12));
+        using var alice = await ingress.ClientAsync($"alice-{Guid.NewGuid():N}");
+        using var bob = await ingress.ClientAsync($"bob-{Guid.NewGuid():N}");
+        using var carol = await ingress.ClientAsync($"carol-{Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.HoldAsync(showtimeId, "A12")).StatusCode);
+
+        // Alice's send waits for the stalled broker; Bob's and Carol's holds queue behind it and go together in the
+        // next send, which Bob's request runs. Bob leaves while that send waits, and then the broker answers.
+        // They arrive late in Alice's 5 s, so that their own 5 s outlast the stall.
+        proxy.Stall();
+        var first = alice.HoldAsync(showtimeId, "A1");
+        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        using var leaving = new CancellationTokenSource();
+        var leader = bob.Http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats = new[] { "A2" } }, leaving.Token);
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        var follower = carol.HoldAsync(showtimeId, "A3");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await first).StatusCode);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        leaving.Cancel();
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        proxy.Restore();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leader);
+        Assert.Equal(HttpStatusCode.Accepted, (await follower).StatusCode);
     }
 
     /// <summary>An ingress whose connections to the broker go through <paramref name="proxy"/>.</summary>
