@@ -86,7 +86,7 @@ public static class BookingsApi
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            timeout.CancelAfter(HoldSender.SendLimit);
             await sender.SendToPartitionAsync(
                 ShowtimePartitions.PartitionOf(booking.ShowtimeId, options.Value.Partitions), command(booking), timeout.Token);
         }

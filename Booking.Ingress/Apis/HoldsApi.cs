@@ -320,7 +320,9 @@ public static class HoldsApi
 
     /// <summary>A 503 with <c>Retry-After</c>.</summary>
     internal static ProblemHttpResult ServiceUnavailable(
-        HttpContext http, string detail = "The booking queue did not take the request in time, so it was most likely not applied. Try again shortly.", int retryAfterSeconds = 5)
+        HttpContext http,
+        string detail = "The booking queue did not confirm the request in time. It may still be applied: read the booking before sending it again.",
+        int retryAfterSeconds = 5)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return ServiceUnavailableProblem(detail, retryAfterSeconds);
