@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Claims;
 using System.Text;
+using Booking.Realtime.Hubs;
 using Booking.Testing;
 using Microsoft.AspNetCore.Http.Connections;
-using Booking.Realtime.Hubs;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -28,15 +28,7 @@ public sealed class BookingHubAuthenticationTests(RealtimeSystemFixture fixture)
     [Fact]
     public async Task Should_refuse_the_connection_with_401_when_the_token_is_signed_with_another_key()
     {
-        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity([new Claim("sub", "mallory")]),
-            Issuer = "booking",
-            Audience = "booking",
-            Expires = DateTime.UtcNow.AddMinutes(5),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey("another-key-0123456789-0123456789-0123456789"u8.ToArray()), SecurityAlgorithms.HmacSha256),
-        });
+        var forged = Token("mallory", "another-key-0123456789-0123456789-0123456789", TimeSpan.FromMinutes(5));
         await using var connection = HubClient.Build(fixture.Realtime, forged);
 
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => connection.StartAsync());
@@ -47,15 +39,7 @@ public sealed class BookingHubAuthenticationTests(RealtimeSystemFixture fixture)
     [Fact]
     public async Task Should_close_the_connection_once_its_token_expires()
     {
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Subject = new ClaimsIdentity([new Claim("sub", $"carol-{Guid.NewGuid():N}")]),
-            Issuer = "booking",
-            Audience = "booking",
-            Expires = DateTime.UtcNow.AddSeconds(3),
-            SigningCredentials = new SigningCredentials(
-                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(TestTokens.SigningKey)), SecurityAlgorithms.HmacSha256),
-        });
+        var token = Token($"carol-{Guid.NewGuid():N}", TestTokens.SigningKey, TimeSpan.FromSeconds(3));
         // Server-sent events: a stream that the client never has to renew, as a WebSocket. (A long poll asks again and
         // is refused once the token has expired, with or without the hub's own check.)
         await using var connection = HubClient.Build(fixture.Realtime, token, HttpTransportType.ServerSentEvents);
@@ -69,4 +53,16 @@ public sealed class BookingHubAuthenticationTests(RealtimeSystemFixture fixture)
 
         Assert.Same(closed.Task, await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(20))));
     }
+
+    /// <summary>A token as the services issue them, signed with <paramref name="signingKey"/>, valid for <paramref name="lifetime"/>.</summary>
+    private static string Token(string subject, string signingKey, TimeSpan lifetime) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim("sub", subject)]),
+            Issuer = "booking",
+            Audience = "booking",
+            Expires = DateTime.UtcNow.Add(lifetime),
+            SigningCredentials = new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(signingKey)), SecurityAlgorithms.HmacSha256),
+        });
 }
