@@ -24,6 +24,14 @@ namespace Booking.Ingress.Apis;
 /// </summary>
 public static class HoldsApi
 {
+    /// <summary>
+    /// The answer when a hold's send was not confirmed in time. Under a broker stall about half of such holds were
+    /// applied later, so the answer names the booking to read.
+    /// </summary>
+    private const string HoldSendTimedOut =
+        "The booking queue did not confirm the request in time. It may still be applied: read the booking at statusUrl " +
+        "before asking for other seats; a hold retried with the same Idempotency-Key lands on the same booking.";
+
     /// <summary>The answer when every send slot is taken.</summary>
     internal const string BusyBroker = "The booking queue is taking requests slower than they arrive; nothing was accepted. Try again shortly.";
 
@@ -161,7 +169,7 @@ public static class HoldsApi
             await remembered;
             await ReleaseQuietlyAsync(gate, command, claim, logger, rememberedIn: pending);
             metrics.RequestShed("broker_unavailable");
-            return SendTimedOut(http, command.BookingId);
+            return ServiceUnavailable(http, HoldSendTimedOut, bookingId: command.BookingId);
         }
 
         if (idempotencyKey is not null)
@@ -294,45 +302,32 @@ public static class HoldsApi
         }
     }
 
-    /// <summary>
-    /// The 503 of a hold whose send the broker did not confirm in time. The message may still reach the broker (under
-    /// a broker stall about half of them did), so the answer names the booking id the hold would have: the client can
-    /// read that booking, and a retry with the same Idempotency-Key lands on it.
-    /// </summary>
-    private static ProblemHttpResult SendTimedOut(HttpContext http, Guid bookingId)
-    {
-        const int RetryAfterSeconds = 5;
-        http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            "The booking queue did not confirm the request in time. It may still be applied: read the booking at " +
-            "statusUrl before asking for other seats; a hold retried with the same Idempotency-Key lands on the same booking.",
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Try again later",
-            extensions: new Dictionary<string, object?>
-            {
-                ["retryAfterSeconds"] = RetryAfterSeconds,
-                ["bookingId"] = bookingId,
-                ["statusUrl"] = StatusUrl(bookingId),
-            });
-    }
-
     private static string StatusUrl(Guid bookingId) => $"/api/bookings/{bookingId}";
 
-    /// <summary>A 503 with <c>Retry-After</c>.</summary>
+    /// <summary>
+    /// A 503 with <c>Retry-After</c>. With <paramref name="bookingId"/>, it also names the booking the request was
+    /// for (<c>bookingId</c>, <c>statusUrl</c>): after a send time-out the command may still reach the queue.
+    /// </summary>
     internal static ProblemHttpResult ServiceUnavailable(
         HttpContext http,
         string detail = "The booking queue did not confirm the request in time. It may still be applied: read the booking before sending it again.",
-        int retryAfterSeconds = 5)
+        int retryAfterSeconds = 5,
+        Guid? bookingId = null)
     {
         http.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ServiceUnavailableProblem(detail, retryAfterSeconds);
+        return ServiceUnavailableProblem(detail, retryAfterSeconds, bookingId);
     }
 
     /// <summary>The body of <see cref="ServiceUnavailable"/>, without its header.</summary>
-    internal static ProblemHttpResult ServiceUnavailableProblem(string detail, int retryAfterSeconds) =>
-        TypedResults.Problem(
-            detail,
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Try again later",
-            extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds });
+    internal static ProblemHttpResult ServiceUnavailableProblem(string detail, int retryAfterSeconds, Guid? bookingId = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["retryAfterSeconds"] = retryAfterSeconds };
+        if (bookingId is { } id)
+        {
+            extensions["bookingId"] = id;
+            extensions["statusUrl"] = StatusUrl(id);
+        }
+
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Try again later", extensions: extensions);
+    }
 }
