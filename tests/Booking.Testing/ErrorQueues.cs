@@ -5,20 +5,26 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Booking.Testing;
 
-/// <summary>The partitions' error queues on the test broker, where the worker parks the commands it cannot apply.</summary>
+/// <summary>
+/// The error queues on the test broker, where the worker parks the messages it cannot handle (and, for a look at the
+/// queue beside one, any queue's length).
+/// </summary>
 public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
 {
     public static async Task<ErrorQueues> ConnectAsync(string rabbitMq) =>
         new(await new ConnectionFactory { Uri = new Uri(rabbitMq) }.CreateConnectionAsync());
 
     /// <summary>The messages parked for <paramref name="partition"/>; none while its error queue is not declared yet.</summary>
-    public async Task<uint> CountAsync(int partition)
+    public Task<uint> CountAsync(int partition) => MessagesInAsync(QueueName(partition));
+
+    /// <summary>The messages in <paramref name="queue"/>; none while it is not declared.</summary>
+    public async Task<uint> MessagesInAsync(string queue)
     {
         // A passive declare of a missing queue closes its channel, so each look takes a channel of its own.
         await using var channel = await connection.CreateChannelAsync();
         try
         {
-            return (await channel.QueueDeclarePassiveAsync(QueueName(partition))).MessageCount;
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
         }
         catch (OperationInterruptedException)
         {

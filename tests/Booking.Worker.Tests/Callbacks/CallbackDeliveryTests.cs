@@ -189,18 +189,8 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
     /// <summary>Messages in the callbacks' queue and in its error queue.</summary>
     private async Task<(uint Queued, uint Failed)> QueueLengthsAsync()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(system.Servers.RabbitMq) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queued = await channel.QueueDeclarePassiveAsync(CallbackEndpoint.QueueName);
-        try
-        {
-            return (queued.MessageCount, (await channel.QueueDeclarePassiveAsync(ErrorQueueName)).MessageCount);
-        }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
-        {
-            return (queued.MessageCount, 0);
-        }
+        await using var queues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        return (await queues.MessagesInAsync(CallbackEndpoint.QueueName), await queues.MessagesInAsync(ErrorQueueName));
     }
 
     /// <summary>Each hold's attempts, once each has one made after <paramref name="after"/>.</summary>
