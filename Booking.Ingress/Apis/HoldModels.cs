@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 using Booking.Core;
 using Booking.Core.Data;
@@ -9,8 +10,9 @@ namespace Booking.Ingress.Apis;
 /// <param name="CallbackUrl">An absolute http(s) URL on an allowed host, at most 2048 characters with no control characters, or nothing.</param>
 public sealed record HoldRequest(IReadOnlyList<string>? Seats, string? CallbackUrl = null)
 {
-    /// <summary>The longest seat id a showtime can have: a row of up to three letters and a number up to 200.</summary>
-    public const int MaxSeatIdLength = 6;
+    /// <summary>The longest seat id a showtime can have: the longest row label and the highest seat number.</summary>
+    public static readonly int MaxSeatIdLength =
+        CreateShowtimeRequest.MaxRowLetters + CreateShowtimeRequest.MaxSeatsPerRow.ToString(CultureInfo.InvariantCulture).Length;
 
     /// <summary>The seat ids trimmed and upper-cased, as stored.</summary>
     [JsonIgnore]

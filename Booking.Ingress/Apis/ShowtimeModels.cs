@@ -19,7 +19,12 @@ public sealed partial record CreateShowtimeRequest(
     int? HoldSeconds = null)
 {
     private const int MaxRows = 52;
-    private const int MaxSeatsPerRow = 200;
+
+    /// <summary>The most seats in a row: seat numbers have at most as many digits as this.</summary>
+    public const int MaxSeatsPerRow = 200;
+
+    /// <summary>The most letters in a row's label (<see cref="RowLabel"/>).</summary>
+    public const int MaxRowLetters = 3;
 
     /// <summary>What is wrong with the request, by field; empty when it is valid.</summary>
     public Dictionary<string, string[]> Validate(BookingOptions options)
@@ -56,7 +61,7 @@ public sealed partial record CreateShowtimeRequest(
                 var row = Rows[i];
                 if (row is null || string.IsNullOrEmpty(row.Row) || !RowLabel().IsMatch(row.Row))
                 {
-                    errors[$"rows[{i}].row"] = ["row must be 1 to 3 letters A-Z."];
+                    errors[$"rows[{i}].row"] = [$"row must be 1 to {MaxRowLetters} letters A-Z."];
                 }
 
                 if (row is null || row.Seats < 1 || row.Seats > MaxSeatsPerRow)
@@ -75,6 +80,7 @@ public sealed partial record CreateShowtimeRequest(
         return errors;
     }
 
+    // At most MaxRowLetters letters (a constant here, as the attribute needs one).
     [GeneratedRegex(@"^[A-Za-z]{1,3}\z")]
     private static partial Regex RowLabel();
 }

@@ -25,4 +25,13 @@ public sealed class HoldRequestTests
     [Fact]
     public void Should_find_nothing_wrong_with_the_callback_url_when_it_is_a_plain_https_url() =>
         Assert.Empty(new HoldRequest(["A1"], "https://hooks.example.com/booking?x=1").Validate(new BookingOptions()));
+
+    [Fact]
+    public void Should_take_the_longest_seat_id_a_showtime_can_have_and_refuse_one_character_more()
+    {
+        Assert.Empty(new HoldRequest(["ABC200"]).Validate(new BookingOptions()));
+        Assert.Equal(
+            ["seat ids are at most 6 characters, a row and a number such as A1."],
+            new HoldRequest(["ABCD200"]).Validate(new BookingOptions())["seats"]);
+    }
 }
