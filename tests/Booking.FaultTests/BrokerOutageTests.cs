@@ -11,8 +11,12 @@ using StackExchange.Redis;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class BrokerOutageTests(FaultFixture system)
+public sealed class BrokerOutageTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_answer_503_with_retry_after_and_free_the_gate_when_rabbitmq_is_unreachable()
     {

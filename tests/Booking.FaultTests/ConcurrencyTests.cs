@@ -18,8 +18,12 @@ using NpgsqlTypes;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class ConcurrencyTests(FaultFixture system)
+public sealed class ConcurrencyTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_keep_one_winner_per_seat_when_two_workers_apply_one_showtime_at_once()
     {

@@ -5,8 +5,12 @@ using Npgsql;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class DatabaseOutageTests(FaultFixture system)
+public sealed class DatabaseOutageTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_apply_an_accepted_hold_once_postgresql_is_back_after_an_outage_longer_than_the_quick_retries()
     {

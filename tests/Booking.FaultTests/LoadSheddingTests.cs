@@ -7,8 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class LoadSheddingTests(FaultFixture system)
+public sealed class LoadSheddingTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_refuse_holds_quickly_with_503_when_the_partition_queue_is_too_deep_and_accept_again_once_drained()
     {

@@ -9,8 +9,12 @@ namespace Booking.FaultTests;
 
 /// <summary>A partition queue the worker cannot consume costs that partition only, until it can be consumed.</summary>
 [Collection(FaultCollection.Name)]
-public sealed class PartitionAttachTests(FaultFixture system)
+public sealed class PartitionAttachTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_attach_the_other_partitions_and_retry_the_one_whose_queue_cannot_be_consumed()
     {

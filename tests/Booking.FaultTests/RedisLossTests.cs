@@ -6,8 +6,12 @@ using StackExchange.Redis;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class RedisLossTests(FaultFixture system)
+public sealed class RedisLossTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_sell_no_seat_twice_and_rebuild_the_gate_when_redis_is_flushed_and_restarted_empty_mid_sale()
     {

@@ -7,8 +7,12 @@ using Booking.Worker.Partitions;
 namespace Booking.FaultTests;
 
 [Collection(FaultCollection.Name)]
-public sealed class WorkerCrashTests(FaultFixture system)
+public sealed class WorkerCrashTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     private static readonly string[] Rows = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
 
     /// <summary>

@@ -14,8 +14,12 @@ namespace Booking.FaultTests;
 /// middle of its batches leaves every outcome published and nothing parked.
 /// </summary>
 [Collection(FaultCollection.Name)]
-public sealed class WorkerShutdownTests(FaultFixture system)
+public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(30);
 
     [Fact]

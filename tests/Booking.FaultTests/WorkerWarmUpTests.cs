@@ -9,8 +9,12 @@ namespace Booking.FaultTests;
 
 /// <summary>A starting worker runs its paths once, in a transaction it rolls back, before it takes any partition.</summary>
 [Collection(FaultCollection.Name)]
-public sealed class WorkerWarmUpTests(FaultFixture system)
+public sealed class WorkerWarmUpTests(FaultFixture system) : IAsyncLifetime
 {
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
+
     [Fact]
     public async Task Should_warm_up_before_taking_partitions_and_leave_no_row_and_no_count_behind()
     {

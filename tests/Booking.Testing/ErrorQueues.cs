@@ -7,7 +7,7 @@ namespace Booking.Testing;
 
 /// <summary>
 /// The error queues on the test broker, where the worker parks the messages it cannot handle (and, for a look at the
-/// queue beside one, any queue's length).
+/// queue beside one, any queue's length and consumers).
 /// </summary>
 public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
 {
@@ -18,19 +18,10 @@ public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
     public Task<uint> CountAsync(int partition) => MessagesInAsync(QueueName(partition));
 
     /// <summary>The messages in <paramref name="queue"/>; none while it is not declared.</summary>
-    public async Task<uint> MessagesInAsync(string queue)
-    {
-        // A passive declare of a missing queue closes its channel, so each look takes a channel of its own.
-        await using var channel = await connection.CreateChannelAsync();
-        try
-        {
-            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
-        }
-        catch (OperationInterruptedException)
-        {
-            return 0;
-        }
-    }
+    public async Task<uint> MessagesInAsync(string queue) => (await DeclaredAsync(queue))?.MessageCount ?? 0;
+
+    /// <summary>The consumers of <paramref name="queue"/>; none while it is not declared.</summary>
+    public async Task<uint> ConsumersOfAsync(string queue) => (await DeclaredAsync(queue))?.ConsumerCount ?? 0;
 
     /// <summary>The messages parked for each partition, in partition order.</summary>
     public async Task<uint[]> CountEachAsync(int partitions) =>
@@ -56,6 +47,20 @@ public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();
+
+    private async Task<QueueDeclareOk?> DeclaredAsync(string queue)
+    {
+        // A passive declare of a missing queue closes its channel, so each look takes a channel of its own.
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return await channel.QueueDeclarePassiveAsync(queue);
+        }
+        catch (OperationInterruptedException)
+        {
+            return null;
+        }
+    }
 
     private static string QueueName(int partition) => $"{ShowtimePartitions.QueueName(partition)}_error";
 }
