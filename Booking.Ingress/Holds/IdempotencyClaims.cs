@@ -87,11 +87,14 @@ public sealed class IdempotencyClaims(IMemoryCache memory, IConnectionMultiplexe
         redis.GetDatabase().ScriptEvaluate(MarkSentScript, [Key(command.BookingId)], [Open + body, Sent + body], CommandFlags.FireAndForget);
     }
 
-    /// <summary>Whether two requests for one key are the same: the showtime, the (normalized) seats and the callback.</summary>
+    /// <summary>
+    /// Whether two requests for one key are the same: the showtime, the set of (normalized) seats, in any order, and
+    /// the callback.
+    /// </summary>
     public static bool IsSameBody(RequestSeatHold one, RequestSeatHold other) => Body(one) == Body(other);
 
     private static string Body(RequestSeatHold command) =>
-        JsonSerializer.Serialize(new { command.ShowtimeId, command.SeatIds, command.CallbackUrl });
+        JsonSerializer.Serialize(new { command.ShowtimeId, SeatIds = command.SeatIds.Order(StringComparer.Ordinal), command.CallbackUrl });
 
     private static string Key(Guid bookingId) => $"booking:idempotency:{bookingId:N}";
 }

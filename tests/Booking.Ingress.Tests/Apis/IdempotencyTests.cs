@@ -114,6 +114,25 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
         Assert.Equal(1, await BookingCountAsync(showtimeId));
     }
 
+    [Fact]
+    public async Task Should_take_a_retry_that_names_the_same_seats_in_another_order_as_the_same_request()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-reordered-key");
+        var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
+        var key = Guid.NewGuid().ToString();
+        var first = await HoldAsync(alice, showtimeId, key, "A1", "A2");
+
+        var whileBound = await HoldAsync(alice, showtimeId, key, "a2", "A1");
+        Assert.Equal("held", await alice.WaitForStatusAsync(first.BookingId));
+        Assert.True(await system.Redis.KeyDeleteAsync($"booking:idempotency:{first.BookingId:N}"));
+        var onceStored = await HoldAsync(alice, showtimeId, key, "A2", "A1");
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.Status, whileBound.Status, onceStored.Status));
+        Assert.Equal([first.BookingId, first.BookingId], [whileBound.BookingId, onceStored.BookingId]);
+        Assert.Equal(1, await BookingCountAsync(showtimeId));
+    }
+
     private static async Task<(HttpStatusCode Status, Guid BookingId)> HoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
