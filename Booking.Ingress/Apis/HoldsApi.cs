@@ -40,6 +40,9 @@ public static class HoldsApi
         app.MapPost("/api/showtimes/{id:guid}/holds", HoldAsync)
             .WithTags("Bookings")
             .WithSummary("Ask to hold seats; the outcome arrives on the booking")
+            .WithDescription(
+                "Answers 202 once the request is queued; the outcome arrives on the booking. A 409 names the " +
+                "conflictingSeats the gate found taken, or, without them, says the showtime has started and its sale is closed.")
             .RequireAuthorization()
             .WithMetadata(new SheddingExtensions.LimitPerCustomer())
             .WithMetadata(new SheddingExtensions.ShedHoldsEarly())
@@ -97,6 +100,12 @@ public static class HoldsApi
         if (layout is null)
         {
             return ShowtimesApi.ShowtimeNotFound(id);
+        }
+
+        if (clock.GetUtcNow() >= layout.StartsAt)
+        {
+            admission.GiveBack();
+            return SaleClosed(layout.StartsAt);
         }
 
         var seats = request.NormalizedSeats;
@@ -242,6 +251,17 @@ public static class HoldsApi
             statusCode: StatusCodes.Status409Conflict,
             title: "Seats taken",
             extensions: new Dictionary<string, object?> { ["conflictingSeats"] = conflicts });
+
+    /// <summary>
+    /// A showtime's sale closes when it starts. Checked here only: a hold accepted a moment before the start is still
+    /// applied, and bookings held before it may still be confirmed until their hold lapses.
+    /// </summary>
+    private static ProblemHttpResult SaleClosed(DateTimeOffset startsAt) =>
+        TypedResults.Problem(
+            $"The showtime started at {startsAt:O}; its seats are no longer sold.",
+            statusCode: StatusCodes.Status409Conflict,
+            title: "Sale closed",
+            extensions: new Dictionary<string, object?> { ["startsAt"] = startsAt });
 
     private static ProblemHttpResult KeyReused() =>
         TypedResults.Problem(

@@ -91,6 +91,33 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
         await AssertProblemAsync(response, HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Should_refuse_holds_once_the_showtime_has_started_and_let_a_booking_held_before_be_confirmed()
+    {
+        using var admin = await system.ClientAsync("admin", "admin");
+        using var alice = await system.ClientAsync("alice-before-the-start");
+        using var bob = await system.ClientAsync("bob-after-the-start");
+        var startsAt = DateTimeOffset.UtcNow.AddSeconds(4);
+        var created = await admin.Http.PostAsJsonAsync("/api/showtimes", new
+        {
+            movie = "Starting soon", auditorium = "Hall 1", startsAt, rows = new[] { new { row = "A", seats = 3 } },
+        });
+        var showtimeId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var before = await alice.HoldAcceptedAsync(showtimeId, "A1");
+        Assert.Equal("held", await alice.WaitForStatusAsync(before));
+
+        await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
+        var after = await bob.HoldAsync(showtimeId, "A2");
+
+        var problem = await AssertProblemAsync(after, HttpStatusCode.Conflict);
+        Assert.Equal("Sale closed", problem.GetProperty("title").GetString());
+        Assert.Equal(startsAt.ToUnixTimeMilliseconds(), problem.GetProperty("startsAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.False(problem.TryGetProperty("conflictingSeats", out _));
+        Assert.False(await system.Redis.KeyExistsAsync($"seat:{{{showtimeId:N}}}:A2"), "a refused hold left a gate key");
+        Assert.Equal(HttpStatusCode.Accepted, (await alice.ConfirmAsync(before)).StatusCode);
+        Assert.Equal("confirmed", (await alice.WaitForBookingAsync(before, null, "pending", "held")).GetProperty("status").GetString());
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
