@@ -1,8 +1,10 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Booking.Core.Data;
@@ -54,6 +56,7 @@ public static class DataExtensions
             // ingress allocated, most of it reading showtime layouts of 500 rows. Development (and the tests, which run
             // in it) keeps the check, so a context shared by mistake still fails loudly there.
             options.EnableThreadSafetyChecks(checkThreadSafety);
+            LogFailedStatementsAtDebug(options);
         });
 
         builder.Services.AddHealthChecks().AddDbContextCheck<BookingDbContext>("database");
@@ -64,6 +67,20 @@ public static class DataExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// A failed statement reaches the code that ran it as an exception, and that code logs it with what it means: a
+    /// duplicate key from copies of one idempotent or redelivered hold is expected and decided again
+    /// (<c>WriteRetry</c>), a poison hold is logged and parked, anything else ends its request or message with an
+    /// error logged. EF Core would first log each failure at Error on its own ("Failed executing DbCommand", "An
+    /// exception occurred in the database while saving changes", or while iterating a query's results), so an expected
+    /// race showed as two errors.
+    /// </summary>
+    private static void LogFailedStatementsAtDebug(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(warnings => warnings.Log(
+            (RelationalEventId.CommandError, LogLevel.Debug),
+            (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+            (CoreEventId.QueryIterationFailed, LogLevel.Debug)));
 
     /// <summary>
     /// The booking database on PostgreSQL as the services use it: the connection defaults
