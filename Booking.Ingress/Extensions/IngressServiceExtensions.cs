@@ -37,7 +37,7 @@ public static class IngressServiceExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<IngressWarmUp>());
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "warm-up", services => services.GetRequiredService<IngressWarmUp>(), HealthStatus.Unhealthy, tags: null));
-        builder.Services.AddOpenApi(options => options.AddBodyExamples());
+        builder.Services.AddOpenApi(options => options.AddBodyExamples().AddBearerSecurity());
         return builder;
     }
 

@@ -36,7 +36,7 @@ public sealed class OpenApiTests(BookingSystemFixture system)
         var schemas = document.GetProperty("components").GetProperty("schemas");
 
         Assert.Equal(
-            ["202", "400", "404", "409", "422", "429", "503"],
+            ["202", "400", "401", "404", "409", "422", "429", "503"],
             hold.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         var request = schemas.GetProperty("HoldRequest");
         Assert.Equal(["seats"], request.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
@@ -74,6 +74,26 @@ public sealed class OpenApiTests(BookingSystemFixture system)
             .GetProperty("responses").GetProperty("409").GetProperty("content").GetProperty("application/problem+json").GetProperty("example");
 
         Assert.True(JsonNode.DeepEquals(answer, JsonNode.Parse(example.GetRawText())), $"{answer.ToJsonString()} against {example}");
+    }
+
+    [Fact]
+    public async Task Should_say_which_operations_need_a_bearer_token_and_which_a_role()
+    {
+        var document = await DocumentAsync();
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        var paths = document.GetProperty("paths");
+        JsonElement Operation(string path, string method) => paths.GetProperty(path).GetProperty(method);
+        static bool NeedsBearer(JsonElement operation) =>
+            operation.TryGetProperty("security", out var security) && security.EnumerateArray().Any(r => r.TryGetProperty("Bearer", out _));
+        static bool Answers(JsonElement operation, string status) => operation.GetProperty("responses").TryGetProperty(status, out _);
+
+        Assert.Equal(("http", "bearer", "JWT"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString(), scheme.GetProperty("bearerFormat").GetString()));
+        var createShowtime = Operation("/api/showtimes", "post");
+        var hold = Operation("/api/showtimes/{id}/holds", "post");
+        var listShowtimes = Operation("/api/showtimes", "get");
+        Assert.Equal((true, true, true), (NeedsBearer(createShowtime), Answers(createShowtime, "401"), Answers(createShowtime, "403")));
+        Assert.Equal((true, true, false), (NeedsBearer(hold), Answers(hold, "401"), Answers(hold, "403")));
+        Assert.Equal((false, false), (NeedsBearer(listShowtimes), Answers(listShowtimes, "401")));
     }
 
     private async Task<JsonElement> DocumentAsync()
