@@ -9,11 +9,11 @@ namespace Booking.FaultTests;
 [Collection(FaultCollection.Name)]
 public sealed class WorkerCrashTests(FaultFixture system) : IAsyncLifetime
 {
+    private static readonly string[] Rows = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
-
-    private static readonly string[] Rows = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
 
     /// <summary>
     /// A worker killed (SIGKILL, a crash) or stopped (SIGTERM, a deploy) mid-sale: either way a second worker applies

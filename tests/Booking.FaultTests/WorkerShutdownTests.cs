@@ -16,11 +16,11 @@ namespace Booking.FaultTests;
 [Collection(FaultCollection.Name)]
 public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
 {
+    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(30);
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => system.AssertNoWorkerLeftAsync();
-
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Should_stop_a_worker_while_it_takes_over_the_partitions_of_one_that_left()

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Booking.Testing;
 
@@ -14,9 +15,19 @@ public sealed class ServiceHost<TApp>(IReadOnlyDictionary<string, string?> setti
     : WebApplicationFactory<TApp>
     where TApp : class
 {
+    /// <summary>
+    /// How long a test host may take to stop. A worker whose stop runs out of its shutdown time (30 s unless set) leaves
+    /// its partition consumers at the broker while the test process lives: the bus's stop, given the spent token, cuts
+    /// their cancels short. They stay their queues' single active consumers and take the messages of every later test's
+    /// workers (FaultFixture.AssertNoWorkerLeftAsync). A test host gets more time, so that a slow stop on a loaded
+    /// machine ends before its bus stops; the shutdown tests still require their stops within 30 s.
+    /// </summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(2);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.ConfigureServices(services => services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout));
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
