@@ -19,7 +19,7 @@ public sealed class PartitionEndpoints(
     WorkerRegistry registry,
     IOptions<BookingOptions> booking,
     IOptions<PartitionOptions> options,
-    ILogger<PartitionEndpoints> logger) : BackgroundService
+    ILogger<PartitionEndpoints> logger) : BackgroundService, IHostedLifecycleService
 {
     private readonly Dictionary<int, HostReceiveEndpointHandle> _attached = [];
 
@@ -67,13 +67,26 @@ public sealed class PartitionEndpoints(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The partitions are let go first, before any hosted service stops, so they have the whole shutdown time. A stop
+    /// that found it spent by the services stopped before it left the consumers at the broker: the bus's stop, given
+    /// the spent token, cut their cancels short, and they stayed their queues' single active consumers, taking
+    /// deliveries they never handled, for as long as the process lived (a disposed test worker starved the workers
+    /// of every later test).
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         await DetachAllAsync(cancellationToken);
         await registry.LeaveAsync(options.Value.WorkerId).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken)
             .ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// Stops every partition endpoint this worker started, one still starting included, while the bus still runs

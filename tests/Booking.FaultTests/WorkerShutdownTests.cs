@@ -6,6 +6,7 @@ using Booking.Worker;
 using Booking.Worker.Partitions;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Booking.FaultTests;
 
@@ -86,10 +87,43 @@ public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
         Assert.Equal(parkedBefore, await errorQueues.CountEachAsync(BookingSystemFixture.Partitions));
     }
 
+    [Fact]
+    public async Task Should_let_go_of_its_partition_queues_when_the_other_services_use_up_its_shutdown_time()
+    {
+        // Hosted services stop in reverse order, so the one added last stops first, and this one uses up the whole
+        // shutdown time. When the partition endpoints were stopped after it, with the spent token, the bus's stop cut
+        // their consumers' cancels short: every partition kept a single active consumer at the broker for as long as
+        // the process lived, and the workers of later tests never got those partitions' messages.
+        var worker = system.StartWorker(
+            new Dictionary<string, string?> { ["Worker:Partitions:WorkerId"] = "shutdown-time-used-up" },
+            services =>
+            {
+                services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(2));
+                services.AddSingleton<IHostedService, StopThatUsesUpTheShutdownTime>();
+            });
+        await worker.WaitForAllPartitionsAsync();
+        await using var broker = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        string[] queues = [.. Enumerable.Range(0, BookingSystemFixture.Partitions).Select(ShowtimePartitions.QueueName)];
+        Assert.All(await Task.WhenAll(queues.Select(broker.ConsumersOfAsync)), consumers => Assert.Equal(1u, consumers));
+
+        await StopWithinLimitAsync(worker, "the worker whose shutdown time ran out");
+
+        await BookingSystemFixture.WaitUntilAsync(
+            async () => (await Task.WhenAll(queues.Select(broker.ConsumersOfAsync))).All(consumers => consumers == 0), TimeSpan.FromSeconds(10));
+    }
+
     private int StoredOf(IEnumerable<Guid> showtimeIds) => showtimeIds.Sum(id => Sql.CountBookings(system.Postgres, id));
 
     private static int Attached(ServiceHost<WorkerApp> worker) =>
         worker.Services.GetRequiredService<PartitionEndpoints>().Attached.Count;
+
+    private sealed class StopThatUsesUpTheShutdownTime : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) =>
+            Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
 
     private static async Task StopWithinLimitAsync(ServiceHost<WorkerApp> worker, string which)
     {
