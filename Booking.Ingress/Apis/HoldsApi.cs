@@ -102,12 +102,6 @@ public static class HoldsApi
             return ShowtimesApi.ShowtimeNotFound(id);
         }
 
-        if (clock.GetUtcNow() >= layout.StartsAt)
-        {
-            admission.GiveBack();
-            return SaleClosed(layout.StartsAt);
-        }
-
         var seats = request.NormalizedSeats;
         if (seats.Where(s => !layout.SeatIds.Contains(s)).ToList() is { Count: > 0 } unknown)
         {
@@ -142,6 +136,13 @@ public static class HoldsApi
                 case IdempotencyClaim.CopyOfSent:
                     return Accepted(command.BookingId);
             }
+        }
+
+        // After the key's check: a keyed retry of a hold accepted before the start still names its booking.
+        if (clock.GetUtcNow() >= layout.StartsAt)
+        {
+            admission.GiveBack();
+            return SaleClosed(layout.StartsAt);
         }
 
         var gateTtl = TimeSpan.FromSeconds(layout.HoldSeconds + options.Value.GateSlackSeconds);

@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Booking.Standalone.Demo;
 
 /// <summary>
-/// Creates one showtime when the database has none, so the first start has something to book. It runs once every
-/// service has started (the schema exists by then); a later start finds the showtime and adds nothing.
+/// Creates one showtime when the database has none still to come, so a start has something to book: the first, and
+/// one after the last demo showtime started (its sale closed then). It runs once every service has started (the
+/// schema exists by then); a start that finds a showtime still to come adds nothing.
 /// </summary>
 internal sealed class DemoShowtimeSeeder(
     IServiceScopeFactory scopes, IOptions<StandaloneOptions> options, TimeProvider clock, ILogger<DemoShowtimeSeeder> logger)
@@ -27,12 +28,12 @@ internal sealed class DemoShowtimeSeeder(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BookingDbContext>();
-        if (await db.Showtimes.AnyAsync(cancellationToken))
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (await db.Showtimes.AnyAsync(showtime => showtime.StartsAt > now, cancellationToken))
         {
             return;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
         var showtime = new Showtime
         {
             Id = Guid.CreateVersion7(),

@@ -532,8 +532,10 @@
       else if (state.focusSeat) state.buttons.get(state.focusSeat)?.focus();
       return;
     }
-    if (result.status === 409) {
-      const taken = result.data?.conflictingSeats || [];
+    if (result.status === 409 && !result.data?.conflictingSeats) {
+      say(problemText(result, 'This showtime is no longer on sale.'), true);
+    } else if (result.status === 409) {
+      const taken = result.data.conflictingSeats;
       for (const seatId of taken) state.selected.delete(seatId);
       say(`${seatList(taken) || 'Some seats'} just got taken. Pick others.`, true);
       await loadSeatMap();

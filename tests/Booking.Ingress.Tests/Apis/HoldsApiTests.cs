@@ -92,7 +92,7 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
     }
 
     [Fact]
-    public async Task Should_refuse_holds_once_the_showtime_has_started_and_let_a_booking_held_before_be_confirmed()
+    public async Task Should_refuse_holds_once_the_showtime_has_started_but_name_and_confirm_a_booking_held_before()
     {
         using var admin = await system.ClientAsync("admin", "admin");
         using var alice = await system.ClientAsync("alice-before-the-start");
@@ -103,19 +103,30 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
             movie = "Starting soon", auditorium = "Hall 1", startsAt, rows = new[] { new { row = "A", seats = 3 } },
         });
         var showtimeId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        var before = await alice.HoldAcceptedAsync(showtimeId, "A1");
+        var key = Guid.NewGuid().ToString();
+        var before = await BookingClient.AcceptedBookingIdAsync(await KeyedHoldAsync(alice, showtimeId, key, "A1"));
         Assert.Equal("held", await alice.WaitForStatusAsync(before));
 
-        await Task.Delay(startsAt - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100));
+        var untilStart = startsAt - DateTimeOffset.UtcNow;
+        await Task.Delay(untilStart > TimeSpan.Zero ? untilStart + TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
         var after = await bob.HoldAsync(showtimeId, "A2");
+        var keyedRetry = await KeyedHoldAsync(alice, showtimeId, key, "A1");
 
         var problem = await AssertProblemAsync(after, HttpStatusCode.Conflict);
         Assert.Equal("Sale closed", problem.GetProperty("title").GetString());
         Assert.Equal(startsAt.ToUnixTimeMilliseconds(), problem.GetProperty("startsAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.False(problem.TryGetProperty("conflictingSeats", out _));
         Assert.False(await system.Redis.KeyExistsAsync($"seat:{{{showtimeId:N}}}:A2"), "a refused hold left a gate key");
+        Assert.Equal(before, await BookingClient.AcceptedBookingIdAsync(keyedRetry));
         Assert.Equal(HttpStatusCode.Accepted, (await alice.ConfirmAsync(before)).StatusCode);
         Assert.Equal("confirmed", (await alice.WaitForBookingAsync(before, null, "pending", "held")).GetProperty("status").GetString());
+    }
+
+    private static async Task<HttpResponseMessage> KeyedHoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.Http.SendAsync(request);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
