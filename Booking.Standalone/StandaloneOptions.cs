@@ -5,6 +5,9 @@ public sealed class StandaloneOptions
 {
     public const string Section = "Standalone";
 
-    /// <summary>Whether a demo showtime is created when the database has none (the first start).</summary>
+    /// <summary>
+    /// Whether a demo showtime is created when the database has none still to come: at the first start, and at a start
+    /// after the last one started.
+    /// </summary>
     public bool DemoShowtime { get; set; } = true;
 }
