@@ -16,9 +16,9 @@ public sealed class ServiceHost<TApp>(IReadOnlyDictionary<string, string?> setti
     where TApp : class
 {
     /// <summary>
-    /// How long a test host may take to stop. A worker whose stop runs out of its shutdown time (30 s unless set) leaves
-    /// its partition consumers at the broker while the test process lives: the bus's stop, given the spent token, cuts
-    /// their cancels short. They stay their queues' single active consumers and take the messages of every later test's
+    /// How long a test host may take to stop. A worker whose partitions take longer to stop than its shutdown time (30 s
+    /// unless set) leaves their consumers at the broker while the test process lives: the bus's stop, given the spent
+    /// token, cuts their cancels short. They stay their queues' single active consumers and take the messages of every later test's
     /// workers (FaultFixture.AssertNoWorkerLeftAsync). A test host gets more time, so that a slow stop on a loaded
     /// machine ends before its bus stops; the shutdown tests still require their stops within 30 s.
     /// </summary>
