@@ -416,8 +416,7 @@ public abstract class BookingApiContractTests(IBookingSystem system)
         var key = Guid.NewGuid().ToString();
         await alice.WaitForStatusAsync(await HoldWithKeyAsync(alice, showtimeId, key, "A1"), OutcomeTimeout);
 
-        using var request = HoldRequest(showtimeId, key, "A3");
-        var response = await alice.Http.SendAsync(request);
+        var response = await alice.HoldWithKeyAsync(showtimeId, key, "A3");
 
         await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity);
     }
@@ -460,17 +459,9 @@ public abstract class BookingApiContractTests(IBookingSystem system)
     private static void AssertErrorsName(JsonElement problem, string field) =>
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
 
-    private static HttpRequestMessage HoldRequest(Guid showtimeId, string key, params string[] seats)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
-        request.Headers.Add("Idempotency-Key", key);
-        return request;
-    }
-
     private static async Task<Guid> HoldWithKeyAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
-        using var request = HoldRequest(showtimeId, key, seats);
-        var response = await client.Http.SendAsync(request);
+        var response = await client.HoldWithKeyAsync(showtimeId, key, seats);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bookingId").GetGuid();
     }

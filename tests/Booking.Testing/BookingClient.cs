@@ -38,6 +38,14 @@ public sealed class BookingClient(HttpClient http) : IDisposable
     public Task<HttpResponseMessage> HoldAsync(Guid showtimeId, params string[] seats) =>
         http.PostAsJsonAsync($"/api/showtimes/{showtimeId}/holds", new { seats });
 
+    /// <summary>Asks for a hold with an <c>Idempotency-Key</c>; the answer as it came.</summary>
+    public async Task<HttpResponseMessage> HoldWithKeyAsync(Guid showtimeId, string idempotencyKey, params string[] seats)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await http.SendAsync(request);
+    }
+
     /// <summary>Asks for a hold and returns the booking id; fails the test unless the answer is 202.</summary>
     public async Task<Guid> HoldAcceptedAsync(Guid showtimeId, params string[] seats) =>
         await AcceptedBookingIdAsync(await HoldAsync(showtimeId, seats));

@@ -104,13 +104,13 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
         });
         var showtimeId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var key = Guid.NewGuid().ToString();
-        var before = await BookingClient.AcceptedBookingIdAsync(await KeyedHoldAsync(alice, showtimeId, key, "A1"));
+        var before = await BookingClient.AcceptedBookingIdAsync(await alice.HoldWithKeyAsync(showtimeId, key, "A1"));
         Assert.Equal("held", await alice.WaitForStatusAsync(before));
 
         var untilStart = startsAt - DateTimeOffset.UtcNow;
         await Task.Delay(untilStart > TimeSpan.Zero ? untilStart + TimeSpan.FromMilliseconds(100) : TimeSpan.Zero);
         var after = await bob.HoldAsync(showtimeId, "A2");
-        var keyedRetry = await KeyedHoldAsync(alice, showtimeId, key, "A1");
+        var keyedRetry = await alice.HoldWithKeyAsync(showtimeId, key, "A1");
 
         var problem = await AssertProblemAsync(after, HttpStatusCode.Conflict);
         Assert.Equal("Sale closed", problem.GetProperty("title").GetString());
@@ -120,13 +120,6 @@ public sealed class HoldsApiTests(BookingSystemFixture system)
         Assert.Equal(before, await BookingClient.AcceptedBookingIdAsync(keyedRetry));
         Assert.Equal(HttpStatusCode.Accepted, (await alice.ConfirmAsync(before)).StatusCode);
         Assert.Equal("confirmed", (await alice.WaitForBookingAsync(before, null, "pending", "held")).GetProperty("status").GetString());
-    }
-
-    private static async Task<HttpResponseMessage> KeyedHoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
-        request.Headers.Add("Idempotency-Key", key);
-        return await client.Http.SendAsync(request);
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -135,9 +135,7 @@ public sealed class IdempotencyTests(BookingSystemFixture system)
 
     private static async Task<(HttpStatusCode Status, Guid BookingId)> HoldAsync(BookingClient client, Guid showtimeId, string key, params string[] seats)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/holds") { Content = JsonContent.Create(new { seats }) };
-        request.Headers.Add("Idempotency-Key", key);
-        var response = await client.Http.SendAsync(request);
+        var response = await client.HoldWithKeyAsync(showtimeId, key, seats);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         return (response.StatusCode, response.StatusCode == HttpStatusCode.Accepted ? body.GetProperty("bookingId").GetGuid() : Guid.Empty);
     }
