@@ -16,7 +16,7 @@ public static class BookingEvents
         booking.SeatIds,
         StatusNames.Of(booking.Status),
         booking.Reason,
-        booking.HoldExpiresAt is { } expiresAt ? new DateTimeOffset(DateTime.SpecifyKind(expiresAt, DateTimeKind.Utc)) : null,
+        booking.HoldExpiresAt.AsUtc(),
         booking.Version,
         booking.CallbackUrl,
         occurredAt);

@@ -24,7 +24,7 @@ public sealed record BookingView(
         booking.SeatIds,
         StatusNames.Of(booking.Status),
         booking.Reason,
-        AsUtc(booking.HoldExpiresAt),
+        booking.HoldExpiresAt.AsUtc(),
         booking.Version);
 
     public static BookingView From(BookingStatusChanged change) => new(
@@ -41,7 +41,4 @@ public sealed record BookingView(
     public static BookingView Pending(RequestSeatHold command) => new(
         command.BookingId, command.ShowtimeId, command.CustomerId, command.SeatIds,
         StatusNames.Of(BookingStatus.Pending), null, null, 0);
-
-    private static DateTimeOffset? AsUtc(DateTime? value) =>
-        value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
 }

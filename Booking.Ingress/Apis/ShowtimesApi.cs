@@ -130,7 +130,7 @@ public static class ShowtimesApi
         showtime.Id,
         showtime.Movie,
         showtime.Auditorium,
-        new DateTimeOffset(DateTime.SpecifyKind(showtime.StartsAt, DateTimeKind.Utc)),
+        showtime.StartsAt.AsUtc(),
         showtime.HoldSeconds,
         counts.Available + counts.Held + counts.Sold,
         counts);

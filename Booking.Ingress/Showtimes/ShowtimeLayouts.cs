@@ -87,11 +87,7 @@ public sealed class ShowtimeLayouts(IMemoryCache cache, IServiceScopeFactory sco
         foreach (var pending in group)
         {
             pending.Layout = showtimes.TryGetValue(pending.ShowtimeId, out var showtime)
-                ? new ShowtimeLayout(
-                    pending.ShowtimeId,
-                    showtime.HoldSeconds,
-                    new DateTimeOffset(DateTime.SpecifyKind(showtime.StartsAt, DateTimeKind.Utc)),
-                    seatIds[pending.ShowtimeId])
+                ? new ShowtimeLayout(pending.ShowtimeId, showtime.HoldSeconds, showtime.StartsAt.AsUtc(), seatIds[pending.ShowtimeId])
                 : null;
             // An unknown id is remembered only briefly: the showtime may have just been created on another instance.
             cache.Set(pending.ShowtimeId, pending.Layout, pending.Layout is null ? UnknownShowtimeTtl : TimeSpan.FromHours(1));

@@ -64,8 +64,8 @@ public sealed class BookingStatusChangedConsumer(
         }
 
         var now = clock.GetUtcNow();
-        var deadline = (earlier.Count == 0 ? now : Utc(earlier.Min(d => d.AttemptedAt))).AddSeconds(options.Value.MaxTotalSeconds);
-        var dueAt = last is null ? now : Utc(last.AttemptedAt) + CallbackBackoff.After(last.Attempt, options.Value);
+        var deadline = (earlier.Count == 0 ? now : earlier.Min(d => d.AttemptedAt).AsUtc()).AddSeconds(options.Value.MaxTotalSeconds);
+        var dueAt = last is null ? now : last.AttemptedAt.AsUtc() + CallbackBackoff.After(last.Attempt, options.Value);
         var url = new Uri(callbackUrl);
         var body = JsonSerializer.SerializeToUtf8Bytes(BookingView.From(change), Json);
         var webhookId = WebhookId(change);
@@ -168,7 +168,6 @@ public sealed class BookingStatusChangedConsumer(
         return !stopping.IsCancellationRequested;
     }
 
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static JsonSerializerOptions CreateJson()
     {
