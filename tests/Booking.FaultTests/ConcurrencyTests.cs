@@ -204,7 +204,7 @@ public sealed class ConcurrencyTests(FaultFixture system) : IAsyncLifetime
         await target.Partition.Send(new ConfirmBooking(poisonConfirmId, showtimeId, "buyer", DateTimeOffset.UtcNow));
         await BookingSystemFixture.WaitUntilAsync(async () => await target.ParkedAsync() == 2, TimeSpan.FromSeconds(30));
         // Each parked message names its own cause for the operator.
-        var faultTypes = await target.ErrorQueues.FaultTypesAsync(target.PartitionNumber);
+        var faultTypes = await target.BrokerQueues.FaultTypesAsync(target.PartitionNumber);
         Assert.Equal(["System.ArgumentNullException", "Npgsql.PostgresException"], faultTypes.TakeLast(2));
         // A save that failed on the request's content is not tried again: it would fail the same way.
         Assert.Equal(1, poisonConfirm.Faults.Count);
@@ -244,7 +244,7 @@ public sealed class ConcurrencyTests(FaultFixture system) : IAsyncLifetime
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", seats));
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         var endpoint = await ingress.Services.GetRequiredService<IBus>().GetSendEndpoint(PartitionAddresses.For(partition));
-        var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        var errorQueues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         // Other tests of this collection may have parked messages of the same partition already.
         return new(showtimeId, partition, endpoint, errorQueues, await errorQueues.CountAsync(partition));
     }
@@ -263,12 +263,12 @@ public sealed class ConcurrencyTests(FaultFixture system) : IAsyncLifetime
     }
 
     private sealed record ShowtimeOnItsPartition(
-        Guid ShowtimeId, int PartitionNumber, ISendEndpoint Partition, ErrorQueues ErrorQueues, uint ParkedBefore) : IAsyncDisposable
+        Guid ShowtimeId, int PartitionNumber, ISendEndpoint Partition, BrokerQueues BrokerQueues, uint ParkedBefore) : IAsyncDisposable
     {
         /// <summary>The messages parked in the partition's error queue since this showtime was made.</summary>
-        public async Task<uint> ParkedAsync() => await ErrorQueues.CountAsync(PartitionNumber) - ParkedBefore;
+        public async Task<uint> ParkedAsync() => await BrokerQueues.CountAsync(PartitionNumber) - ParkedBefore;
 
-        public ValueTask DisposeAsync() => ErrorQueues.DisposeAsync();
+        public ValueTask DisposeAsync() => BrokerQueues.DisposeAsync();
     }
 
     /// <summary>

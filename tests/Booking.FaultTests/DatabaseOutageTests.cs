@@ -25,7 +25,7 @@ public sealed class DatabaseOutageTests(FaultFixture system) : IAsyncLifetime
         using var alice = await ingress.ClientAsync("alice");
         var before = await alice.HoldAcceptedAsync(showtimeId, "A1");
         Assert.Equal("held", await alice.WaitForStatusAsync(before));
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var errorQueues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         var parkedBefore = await errorQueues.CountAsync(partition);
 

@@ -30,7 +30,7 @@ public sealed class FaultFixture : BookingSystemFixture
     public async Task AssertNoWorkerLeftAsync()
     {
         string[] queues = [.. Enumerable.Range(0, Partitions).Select(ShowtimePartitions.QueueName), CallbackEndpoint.QueueName];
-        await using var broker = await ErrorQueues.ConnectAsync(Servers.RabbitMq);
+        await using var broker = await BrokerQueues.ConnectAsync(Servers.RabbitMq);
         var deadline = DateTime.UtcNow + ConsumersGoneLimit;
         while (true)
         {

@@ -26,7 +26,7 @@ public sealed class WorkerCrashTests(FaultFixture system) : IAsyncLifetime
     {
         var name = killed ? "crash" : "stop";
         await using var ingress = system.StartIngress();
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var errorQueues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         var parkedBefore = await errorQueues.CountEachAsync(BookingSystemFixture.Partitions);
         await using var first = WorkerProcess.Start(system.Settings(), $"{name}-first");
         await WaitForPartitionsAsync([first]);

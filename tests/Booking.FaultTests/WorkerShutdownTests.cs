@@ -52,7 +52,7 @@ public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
         const int SeatsEach = 50;
         await using var ingress = system.StartIngress();
         await using var events = await EventRecorder.StartAsync(ingress.Services.GetRequiredService<IBus>());
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var errorQueues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         var parkedBefore = await errorQueues.CountEachAsync(BookingSystemFixture.Partitions);
         using var admin = await ingress.ClientAsync("admin", "admin");
         var showtimeIds = new List<Guid>();
@@ -102,7 +102,7 @@ public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
                 services.AddSingleton<IHostedService, StopThatUsesUpTheShutdownTime>();
             });
         await worker.WaitForAllPartitionsAsync();
-        await using var broker = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var broker = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         string[] queues = [.. Enumerable.Range(0, BookingSystemFixture.Partitions).Select(ShowtimePartitions.QueueName)];
         Assert.All(await Task.WhenAll(queues.Select(broker.ConsumersOfAsync)), consumers => Assert.Equal(1u, consumers));
 

@@ -189,7 +189,7 @@ public sealed class CallbackDeliveryTests(BookingSystemFixture system) : IAsyncL
     /// <summary>Messages in the callbacks' queue and in its error queue.</summary>
     private async Task<(uint Queued, uint Failed)> QueueLengthsAsync()
     {
-        await using var queues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var queues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
         return (await queues.MessagesInAsync(CallbackEndpoint.QueueName), await queues.MessagesInAsync(ErrorQueueName));
     }
 

@@ -64,7 +64,7 @@ public sealed class RequestSeatHoldConsumerTests(BookingSystemFixture system)
         var command = new RequestSeatHold(Guid.NewGuid(), showtimeId, "redelivery", ["A1", "A2"], null, DateTimeOffset.UtcNow);
         var partition = ShowtimePartitions.PartitionOf(showtimeId, BookingSystemFixture.Partitions);
         var endpoint = await PartitionEndpointAsync(bus, showtimeId);
-        await using var errorQueues = await ErrorQueues.ConnectAsync(system.Servers.RabbitMq);
+        await using var errorQueues = await BrokerQueues.ConnectAsync(system.Servers.RabbitMq);
 
         await endpoint.Send(command);
         await events.WaitForStatusChangesAsync(e => e.BookingId == command.BookingId);

@@ -6,12 +6,12 @@ using RabbitMQ.Client.Exceptions;
 namespace Booking.Testing;
 
 /// <summary>
-/// The error queues on the test broker, where the worker parks the messages it cannot handle (and, for a look at the
-/// queue beside one, any queue's length and consumers).
+/// The queues on the test broker as a test looks at them: any queue's length and consumers, and the partitions'
+/// error queues, where the worker parks the messages it cannot handle (<see cref="CountAsync"/>).
 /// </summary>
-public sealed class ErrorQueues(IConnection connection) : IAsyncDisposable
+public sealed class BrokerQueues(IConnection connection) : IAsyncDisposable
 {
-    public static async Task<ErrorQueues> ConnectAsync(string rabbitMq) =>
+    public static async Task<BrokerQueues> ConnectAsync(string rabbitMq) =>
         new(await new ConnectionFactory { Uri = new Uri(rabbitMq) }.CreateConnectionAsync());
 
     /// <summary>The messages parked for <paramref name="partition"/>; none while its error queue is not declared yet.</summary>
