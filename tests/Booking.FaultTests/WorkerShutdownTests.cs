@@ -108,8 +108,7 @@ public sealed class WorkerShutdownTests(FaultFixture system) : IAsyncLifetime
 
         await StopWithinLimitAsync(worker, "the worker whose shutdown time ran out");
 
-        await BookingSystemFixture.WaitUntilAsync(
-            async () => (await Task.WhenAll(queues.Select(broker.ConsumersOfAsync))).All(consumers => consumers == 0), TimeSpan.FromSeconds(10));
+        await system.AssertNoWorkerLeftAsync();
     }
 
     private int StoredOf(IEnumerable<Guid> showtimeIds) => showtimeIds.Sum(id => Sql.CountBookings(system.Postgres, id));

@@ -28,7 +28,7 @@ public sealed class ProblemAnswersTests(BookingSystemFixture system)
         var showtimeId = await admin.CreateShowtimeIdAsync(null, ("A", 3));
         using var caller = subject is null ? null : await system.ClientAsync(subject);
         using var anonymous = system.Ingress.CreateClient();
-        var request = new HttpRequestMessage(new HttpMethod(method), $"/api/showtimes/{showtimeId}/{path}");
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/api/showtimes/{showtimeId}/{path}");
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, contentType!);
